@@ -1,0 +1,49 @@
+import type { Database, Em } from '../infra/database/database.ts';
+import type { Clock } from '../shared/clock.ts';
+import { AppError } from '../shared/app-error.ts';
+import { err, ok, type Result } from '../shared/result.ts';
+import { accountsRepo } from './accounts.repo.ts';
+import { ensureBuilding, ensurePremise, openAccount, type AccountInput, type BuildingInput, type FieldErrors, type PremiseInput } from './accounts.tx.ts';
+import { addPerson, linkAccount, linkIdentity, upsertContact, type ContactInput, type IdentityInput } from './people.tx.ts';
+import type { AccountRow, LinkProof, LinkRelation } from './accounts.entity.ts';
+
+type Deps = { readonly db: Database; readonly clock: Clock };
+
+/** Runs a step in the tenant's transaction and flushes only when it succeeded (an error writes nothing). */
+function inTenant<T>(db: Database, orgId: string, step: (em: Em) => Promise<Result<T, FieldErrors>>): Promise<Result<T, FieldErrors>> {
+  return db.withTenant(orgId, async (em) => {
+    const result = await step(em);
+    if (result.ok) await em.flush();
+    return result;
+  });
+}
+
+export function makeAccountsService({ db, clock }: Deps) {
+  return {
+    addBuilding: (orgId: string, input: BuildingInput) => inTenant(db, orgId, (em) => ensureBuilding(em, orgId, input)),
+    addPremise: (orgId: string, input: PremiseInput) => inTenant(db, orgId, (em) => ensurePremise(em, orgId, input)),
+    openAccount: (orgId: string, input: AccountInput) => inTenant(db, orgId, (em) => openAccount(em, orgId, input)),
+
+    closeAccount: (orgId: string, accountId: string) => inTenant(db, orgId, async (em): Promise<Result<AccountRow, FieldErrors>> => {
+      const account = await accountsRepo.findAccount(em, orgId, accountId);
+      if (!account) return err([new AppError('ACCOUNTS.NOT_FOUND')]);
+      if (account.status === 'closed') return err([new AppError('ACCOUNTS.ALREADY_CLOSED', { vars: { number: account.number } })]);
+      return ok(em.assign(account, { status: 'closed' as const, closedAt: clock.now() }));
+    }),
+
+    findAccountByNumber: (orgId: string, number: string) =>
+      db.withTenant(orgId, (em) => accountsRepo.findAccountByNumber(em, orgId, number.trim())),
+    countAccounts: (orgId: string) => db.withTenant(orgId, (em) => accountsRepo.countAccounts(em, orgId)),
+
+    addPerson: (orgId: string, fullName: string | null) =>
+      inTenant(db, orgId, async (em) => ok(addPerson(em, orgId, fullName))),
+    upsertContact: (orgId: string, personId: string, input: ContactInput) =>
+      inTenant(db, orgId, (em) => upsertContact(em, orgId, personId, input, clock.now())),
+    linkIdentity: (orgId: string, personId: string, input: IdentityInput) =>
+      inTenant(db, orgId, (em) => linkIdentity(em, orgId, personId, input)),
+    linkAccount: (orgId: string, link: { accountId: string; personId: string; relation?: LinkRelation; proof: LinkProof }) =>
+      inTenant(db, orgId, (em) => linkAccount(em, orgId, link)),
+  };
+}
+
+export type AccountsService = ReturnType<typeof makeAccountsService>;

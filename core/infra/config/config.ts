@@ -1,0 +1,135 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads process.env (STYLE.md). Parsed once at start; a bad value stops the process with
+ * one line naming the variable and the expected form.
+ */
+const url = (protocols: readonly string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  });
+
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Each variable: its schema, the expected form shown on error, its default and an example (for the README table). */
+export const CONFIG_VARIABLES = {
+  DATABASE_URL: {
+    schema: url(['postgres:', 'postgresql:']).optional(),
+    expected: 'a PostgreSQL URL such as postgres://familypay@127.0.0.1:5432/familypay',
+    default: '(unset: embedded PGlite under DATA_DIR)',
+    example: 'postgres://familypay_owner@127.0.0.1:5432/familypay',
+    about: 'Server mode database, connected as the owner that runs migrations.',
+  },
+  DATABASE_APP_URL: {
+    schema: url(['postgres:', 'postgresql:']).optional(),
+    expected: 'a PostgreSQL URL of the application role',
+    default: '(unset: DATABASE_URL, then SET ROLE familypay_app)',
+    example: 'postgres://familypay_app:secret@127.0.0.1:5432/familypay',
+    about: 'The application login: a member of familypay_app that owns nothing and is not a superuser, so row-level security applies.',
+  },
+  DATABASE_POOL_MAX: {
+    schema: z.coerce.number().int().min(1).max(200).default(10),
+    expected: 'a whole number from 1 to 200',
+    default: '10',
+    example: '20',
+    about: 'Connections per process (server mode).',
+  },
+  REDIS_URL: {
+    schema: url(['redis:', 'rediss:']).optional(),
+    expected: 'a Redis URL such as redis://127.0.0.1:6379',
+    default: '(unset: in-process queue and node-cron)',
+    example: 'redis://127.0.0.1:6379',
+    about: 'BullMQ queues and job schedulers (server mode).',
+  },
+  PORT: {
+    schema: z.coerce.number().int().min(0).max(65535).default(3000),
+    expected: 'a TCP port from 0 to 65535',
+    default: '3000',
+    example: '8080',
+    about: 'HTTP port of `familypay serve`.',
+  },
+  HOST: {
+    schema: z.string().min(1).default('0.0.0.0'),
+    expected: 'an interface address',
+    default: '0.0.0.0',
+    example: '127.0.0.1',
+    about: 'HTTP listen address.',
+  },
+  PUBLIC_URL: {
+    schema: url(['http:', 'https:']).optional(),
+    expected: 'an http(s) URL such as https://pay.example.ru',
+    default: '(unset: http://localhost:PORT)',
+    example: 'https://pay.familypay.ru',
+    about: 'Where residents and webhooks reach the service; https turns on Secure cookies and webhooks.',
+  },
+  DATA_DIR: {
+    schema: z.string().min(1).default('./data'),
+    expected: 'a directory path',
+    default: './data',
+    example: '/var/lib/familypay',
+    about: 'Embedded database, generated secret key, stored files.',
+  },
+  SECRET_KEY: {
+    schema: z.string().min(32).optional(),
+    expected: 'at least 32 characters (e.g. `openssl rand -hex 32`)',
+    default: '(unset: generated once and kept in DATA_DIR/secret.key)',
+    example: '3f9c…(64 hex chars)',
+    about: 'Signs links and sessions. Required to be the same on every server process.',
+  },
+  TZ_DEFAULT: {
+    schema: z.string().refine(isTimeZone).default('Europe/Moscow'),
+    expected: 'an IANA time zone such as Europe/Moscow',
+    default: 'Europe/Moscow',
+    example: 'Asia/Yekaterinburg',
+    about: 'Zone of business days and cut-offs for organisations that do not set their own.',
+  },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    expected: 'one of fatal, error, warn, info, debug, trace, silent',
+    default: 'info',
+    example: 'debug',
+    about: 'pino log level.',
+  },
+  DEMO_SEED: {
+    schema: z.enum(['auto', 'off']).default('auto'),
+    expected: 'auto or off',
+    default: 'auto',
+    example: 'off',
+    about: 'auto: the first `serve` on an empty embedded database creates the demo organisation.',
+  },
+} as const;
+
+type Vars = typeof CONFIG_VARIABLES;
+export type Config = { readonly [K in keyof Vars]: z.output<Vars[K]['schema']> };
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, readonly expected: string) {
+    super(`Invalid setting ${variable}: expected ${expected}.`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Empty strings count as unset, as shells and .env files often leave them. */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(CONFIG_VARIABLES)) {
+    const raw = env[name] === '' ? undefined : env[name];
+    const parsed = (spec.schema as z.ZodType).safeParse(raw);
+    if (!parsed.success) throw new ConfigError(name, spec.expected);
+    out[name] = parsed.data;
+  }
+  return out as Config;
+}
+
+export const isEmbedded = (config: Config): boolean => config.DATABASE_URL === undefined;

@@ -1,0 +1,34 @@
+import type { Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { fileURLToPath } from 'node:url';
+import { MIGRATIONS } from '../../../migrations/index.ts';
+import { ORGS_ENTITIES } from '../../orgs/orgs.entity.ts';
+import { ACCOUNTS_ENTITIES } from '../../accounts/accounts.entity.ts';
+import { AppliedEffect, OutboxMessage } from '../outbox/outbox.entity.ts';
+
+/** Every entity of every module: the schema the migrations must match (schema-diff test). */
+export const ALL_ENTITIES = [...ORGS_ENTITIES, ...ACCOUNTS_ENTITIES, OutboxMessage, AppliedEffect];
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url));
+
+/** Options shared by both drivers. Migrations are listed statically, so no runtime import of .ts files (G8). */
+export function baseOrmOptions(): Options {
+  return {
+    entities: ALL_ENTITIES,
+    extensions: [Migrator],
+    migrations: {
+      path: MIGRATIONS_DIR,
+      pathTs: MIGRATIONS_DIR,
+      emit: 'ts',
+      snapshot: false,
+      silent: true,
+      transactional: true,
+      allOrNothing: true,
+      migrationsList: MIGRATIONS,
+    },
+    discovery: { warnWhenNoEntities: true },
+    forceUtcTimezone: true,
+    allowGlobalContext: false,
+    debug: false,
+  };
+}

@@ -1,0 +1,16 @@
+export {
+  Organization, Recipient, Service, StaffUser, Membership, ORGS_ENTITIES,
+  ORG_CATEGORIES, PAYMENT_METHODS, COMMISSION_MODES, SERVICE_KINDS, STAFF_ROLES,
+} from './orgs.entity.ts';
+export type {
+  OrgCategory, PaymentMethod, CommissionMode, CommissionRule, CommissionSettings, ServiceKind, StaffRole,
+  OrganizationRow, RecipientRow, ServiceRow, StaffUserRow, MembershipRow,
+} from './orgs.entity.ts';
+export { makeOrgsService } from './orgs.service.ts';
+export type { OrgsService, RecipientInput, ServiceInput, StaffUserInput } from './orgs.service.ts';
+export { validateOrganization, validateRequisites, validateCommissionRule, DEFAULT_COMMISSION } from './organization-input.calc.ts';
+export type { FieldErrors, OrganizationInput, RequisitesInput } from './organization-input.calc.ts';
+export {
+  validateInn, validateKpp, validateOgrn, validateBik, validateSettlementAccount, validateCorrAccount, withControlKey,
+} from './requisites.calc.ts';
+export { hashPassword, verifyPassword, dummyPasswordHash, MIN_PASSWORD_LENGTH } from './password.ts';

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeOrgsService } from '../core/orgs/index.ts';
+import { makeAccountsService } from '../core/accounts/index.ts';
+import { systemClock } from '../core/shared/clock.ts';
+import { PLATFORM_TABLES_WITH_ORG_ID } from '../core/infra/database/roles.ts';
+import type { Database } from '../core/infra/database/database.ts';
+import { openTestDatabase, type TestDatabase } from './support/test-database.ts';
+import { orgInput } from './fixtures/orgs.ts';
+
+/** RELIABILITY.md A1 at the database layer: raw SQL as the application role, tenant set or not. */
+let test: TestDatabase;
+let db: Database;
+const orgIds: Record<'a' | 'b', string> = { a: '', b: '' };
+
+async function fillOrganization(slug: string): Promise<string> {
+  const orgs = makeOrgsService({ db });
+  const accounts = makeAccountsService({ db, clock: systemClock });
+  const org = await orgs.createOrganization(orgInput(slug));
+  if (!org.ok) throw new Error(JSON.stringify(org.error));
+  const orgId = org.value.id;
+  const recipient = await orgs.addRecipient(orgId, { ...orgInput(slug), name: 'МУП «Водоканал»' });
+  if (!recipient.ok) throw new Error('recipient');
+  await orgs.addService(orgId, { code: 'HVS', name: 'Холодная вода', unit: 'м³', kind: 'cold_water', recipientId: recipient.value.id });
+  await orgs.addStaffUser(orgId, { email: `boss@${slug}.test`, fullName: 'Иванова А. П.', password: 'correct horse battery' }, 'admin');
+  const building = await accounts.addBuilding(orgId, { address: `г. Пермь, ул. Ленина, д. ${slug.length}` });
+  if (!building.ok) throw new Error('building');
+  const premise = await accounts.addPremise(orgId, { buildingId: building.value.id, number: '1', area: '54,3' });
+  if (!premise.ok) throw new Error('premise');
+  const account = await accounts.openAccount(orgId, { premiseId: premise.value.id, payerName: 'Петров Пётр Петрович' });
+  if (!account.ok) throw new Error('account');
+  const person = await accounts.addPerson(orgId, 'Петров Пётр Петрович');
+  if (!person.ok) throw new Error('person');
+  await accounts.upsertContact(orgId, person.value.id, { kind: 'phone', value: '8 912 345-67-89', consentService: true, consentSource: 'staff' });
+  await accounts.linkIdentity(orgId, person.value.id, { channel: 'telegram', externalId: '100500' });
+  await accounts.linkAccount(orgId, { accountId: account.value.id, personId: person.value.id, proof: 'staff' });
+  return orgId;
+}
+
+async function tenantTables(): Promise<string[]> {
+  const rows = await db.withoutTenant((em) => em.execute<{ table_name: string }[]>(
+    `select distinct table_name from information_schema.columns where table_schema = 'public' and column_name = 'org_id' order by 1`));
+  return ['organizations', ...rows.map((r) => r.table_name).filter((t) => !PLATFORM_TABLES_WITH_ORG_ID.includes(t))];
+}
+
+const orgColumn = (table: string) => (table === 'organizations' ? 'id' : 'org_id');
+
+beforeAll(async () => {
+  test = await openTestDatabase();
+  db = test.db;
+  orgIds.a = await fillOrganization('alpha');
+  orgIds.b = await fillOrganization('beta');
+});
+afterAll(() => test.drop());
+
+describe('row-level security between organisations', () => {
+  it('acts as a role that is not a superuser and owns no table', async () => {
+    const [me] = await db.withoutTenant((em) => em.execute<{ super: boolean; owned: number }[]>(
+      `select r.rolsuper as super, (select count(*)::int from pg_tables where tableowner = current_user) as owned
+       from pg_roles r where r.rolname = current_user`));
+    expect(me).toEqual({ super: false, owned: 0 });
+  });
+
+  it('covers every table that has org_id with an enabled policy', async () => {
+    const tables = await tenantTables();
+    expect(tables.length).toBeGreaterThanOrEqual(12);
+    const rows = await db.withoutTenant((em) => em.execute<{ relname: string; rls: boolean; policies: number }[]>(
+      `select c.relname, c.relrowsecurity as rls, (select count(*)::int from pg_policy p where p.polrelid = c.oid) as policies
+       from pg_class c where c.relname in (${tables.map(() => '?').join(',')})`, tables));
+    for (const row of rows) expect(row, row.relname).toMatchObject({ rls: true, policies: 1 });
+    expect(rows).toHaveLength(tables.length);
+  });
+
+  it("shows organisation A's rows and none of B's when A is set", async () => {
+    for (const table of await tenantTables()) {
+      const [counts] = await db.withTenant(orgIds.a, (em) => em.execute<{ own: number; other: number; total: number }[]>(
+        `select (count(*) filter (where ${orgColumn(table)} = ?))::int as own,
+         (count(*) filter (where ${orgColumn(table)} = ?))::int as other, count(*)::int as total from "${table}"`, [orgIds.a, orgIds.b]));
+      expect({ table, ...counts }).toEqual({ table, own: counts!.total, other: 0, total: counts!.total });
+      expect(counts!.own, table).toBeGreaterThan(0);
+    }
+  });
+
+  it('shows no tenant rows at all when no organisation is set', async () => {
+    for (const table of await tenantTables()) {
+      const [row] = await db.withoutTenant((em) => em.execute<{ n: number }[]>(`select count(*)::int as n from "${table}"`));
+      expect({ table, n: row!.n }).toEqual({ table, n: 0 });
+    }
+  });
+
+  it("refuses to write a row into organisation B while acting for A, and to move A's row to B", async () => {
+    await expect(db.withTenant(orgIds.a, (em) => em.execute(
+      `insert into persons (id, org_id, full_name, locale, created_at) values (gen_random_uuid(), ?, 'x', 'ru', now())`, [orgIds.b]),
+    )).rejects.toThrow(/row-level security/);
+    await expect(db.withTenant(orgIds.a, (em) => em.execute(`update persons set org_id = ?`, [orgIds.b])))
+      .rejects.toThrow(/row-level security/);
+  });
+
+  it("changes nothing of B's when A updates and deletes without a filter", async () => {
+    await db.withTenant(orgIds.a, (em) => em.execute(`update accounts set payer_name = 'изменено'`));
+    const [b] = await db.withTenant(orgIds.b, (em) => em.execute<{ payer_name: string }[]>(`select payer_name from accounts`));
+    expect(b!.payer_name).toBe('Петров Пётр Петрович');
+  });
+
+  it('resolves a public slug without a tenant, and nothing else leaks through it', async () => {
+    const orgs = makeOrgsService({ db });
+    expect(await orgs.orgIdBySlug('beta')).toBe(orgIds.b);
+    expect(await orgs.orgIdBySlug('gamma')).toBeNull();
+  });
+});
