@@ -12,6 +12,7 @@ export const accountsRepo = {
   findAccountByNumber: (em: Em, orgId: string, number: string): Promise<AccountRow | null> =>
     em.findOne(Account, { org: orgId, number }),
   countAccounts: (em: Em, orgId: string): Promise<number> => em.count(Account, { org: orgId }),
+  countBuildings: (em: Em, orgId: string): Promise<number> => em.count(Building, { org: orgId }),
 
   /**
    * Takes the next value of the organisation's sequence. The upsert's row lock serialises concurrent callers

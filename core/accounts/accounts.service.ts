@@ -34,6 +34,7 @@ export function makeAccountsService({ db, clock }: Deps) {
     findAccountByNumber: (orgId: string, number: string) =>
       db.withTenant(orgId, (em) => accountsRepo.findAccountByNumber(em, orgId, number.trim())),
     countAccounts: (orgId: string) => db.withTenant(orgId, (em) => accountsRepo.countAccounts(em, orgId)),
+    countBuildings: (orgId: string) => db.withTenant(orgId, (em) => accountsRepo.countBuildings(em, orgId)),
 
     addPerson: (orgId: string, fullName: string | null) =>
       inTenant(db, orgId, async (em) => ok(addPerson(em, orgId, fullName))),

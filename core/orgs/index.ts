@@ -7,7 +7,9 @@ export type {
   OrganizationRow, RecipientRow, ServiceRow, StaffUserRow, MembershipRow,
 } from './orgs.entity.ts';
 export { makeOrgsService } from './orgs.service.ts';
-export type { OrgsService, RecipientInput, ServiceInput, StaffUserInput } from './orgs.service.ts';
+export type { OrgsService, StaffUserInput } from './orgs.service.ts';
+export { insertOrganization, insertRecipient, insertService } from './orgs.tx.ts';
+export type { RecipientInput, ServiceInput } from './orgs.tx.ts';
 export { validateOrganization, validateRequisites, validateCommissionRule, DEFAULT_COMMISSION } from './organization-input.calc.ts';
 export type { FieldErrors, OrganizationInput, RequisitesInput } from './organization-input.calc.ts';
 export {

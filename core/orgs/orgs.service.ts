@@ -3,16 +3,14 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Em } from '../infra/database/database.ts';
 import { AppError } from '../shared/app-error.ts';
 import { err, ok, type Result } from '../shared/result.ts';
-import { Membership, Organization, Recipient, Service, StaffUser, SERVICE_KINDS, STAFF_ROLES,
-  type CommissionRule, type OrganizationRow, type PaymentMethod, type RecipientRow, type ServiceKind, type ServiceRow,
-  type StaffRole, type StaffUserRow } from './orgs.entity.ts';
-import { validateCommissionRule, validateOrganization, validateRequisites,
+import { Membership, StaffUser, STAFF_ROLES,
+  type CommissionRule, type OrganizationRow, type PaymentMethod, type StaffRole, type StaffUserRow } from './orgs.entity.ts';
+import { validateCommissionRule, validateRequisites,
   type FieldErrors, type OrganizationInput, type RequisitesInput } from './organization-input.calc.ts';
+import { insertOrganization, insertRecipient, insertService, type RecipientInput, type ServiceInput } from './orgs.tx.ts';
 import { orgsRepo } from './orgs.repo.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './password.ts';
 
-export type RecipientInput = RequisitesInput & { readonly name: string };
-export type ServiceInput = { readonly code: string; readonly name: string; readonly unit: string; readonly kind: string; readonly recipientId: string };
 export type StaffUserInput = { readonly email: string; readonly fullName: string; readonly password: string };
 
 type Deps = { readonly db: Database };
@@ -20,31 +18,37 @@ type Deps = { readonly db: Database };
 const one = (e: AppError): FieldErrors => [e];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** Unique keys are the last word on duplicates (two requests can pass a pre-check at once). */
-async function unlessDuplicate<T>(work: () => Promise<T>, duplicate: AppError): Promise<Result<T, FieldErrors>> {
+/** Runs a step in the tenant's transaction and flushes only when it succeeded; unique keys have the last word. */
+async function inTenant<T>(db: Database, orgId: string, step: (em: Em) => Result<T, FieldErrors> | Promise<Result<T, FieldErrors>>,
+  duplicate?: AppError): Promise<Result<T, FieldErrors>> {
   try {
-    return ok(await work());
+    return await db.withTenant(orgId, async (em) => {
+      const result = await step(em);
+      if (result.ok) await em.flush();
+      return result;
+    });
   } catch (e) {
-    if (e instanceof UniqueConstraintViolationException) return err(one(duplicate));
+    if (duplicate && e instanceof UniqueConstraintViolationException) return err(one(duplicate));
     throw e;
   }
+}
+
+function withOrganization<T>(db: Database, orgId: string, change: (org: OrganizationRow) => T): Promise<Result<OrganizationRow, FieldErrors>> {
+  return inTenant(db, orgId, async (em) => {
+    const org = await orgsRepo.findOrganization(em, orgId);
+    if (!org) return err(one(new AppError('ORGS.NOT_FOUND')));
+    change(org);
+    return ok(org);
+  });
 }
 
 export function makeOrgsService({ db }: Deps) {
   return {
     /** A new tenant: the transaction acts as the new organisation, so RLS admits its first row. */
-    async createOrganization(input: OrganizationInput): Promise<Result<OrganizationRow, FieldErrors>> {
-      const valid = validateOrganization(input);
-      if (!valid.ok) return valid;
+    createOrganization(input: OrganizationInput): Promise<Result<OrganizationRow, FieldErrors>> {
       const id = randomUUID();
-      return unlessDuplicate(
-        () => db.withTenant(id, async (em) => {
-          const org = em.create(Organization, { id, ...valid.value });
-          await em.flush();
-          return org;
-        }),
-        new AppError('ORGS.SLUG_TAKEN', { field: 'slug', vars: { slug: valid.value.slug } }),
-      );
+      return inTenant(db, id, (em) => insertOrganization(em, id, input),
+        new AppError('ORGS.SLUG_TAKEN', { field: 'slug', vars: { slug: input.slug } }));
     },
 
     getOrganization: (orgId: string) => db.withTenant(orgId, (em) => orgsRepo.findOrganization(em, orgId)),
@@ -53,82 +57,41 @@ export function makeOrgsService({ db }: Deps) {
     async updateRequisites(orgId: string, input: RequisitesInput): Promise<Result<OrganizationRow, FieldErrors>> {
       const valid = validateRequisites(input);
       if (!valid.ok) return valid;
-      return db.withTenant(orgId, async (em) => {
-        const org = await orgsRepo.findOrganization(em, orgId);
-        if (!org) return err(one(new AppError('ORGS.NOT_FOUND')));
-        em.assign(org, valid.value);
-        await em.flush();
-        return ok(org);
-      });
+      return withOrganization(db, orgId, (org) => Object.assign(org, valid.value));
     },
 
     async setCommission(orgId: string, method: PaymentMethod, rule: CommissionRule): Promise<Result<OrganizationRow, FieldErrors>> {
       const valid = validateCommissionRule(rule, `commission.${method}`);
       if (!valid.ok) return err(one(valid.error));
-      return db.withTenant(orgId, async (em) => {
-        const org = await orgsRepo.findOrganization(em, orgId);
-        if (!org) return err(one(new AppError('ORGS.NOT_FOUND')));
-        org.commission = { ...org.commission, [method]: valid.value };
-        await em.flush();
-        return ok(org);
-      });
+      return withOrganization(db, orgId, (org) => { org.commission = { ...org.commission, [method]: valid.value }; });
     },
 
-    async addRecipient(orgId: string, input: RecipientInput): Promise<Result<RecipientRow, FieldErrors>> {
-      const valid = validateRequisites(input);
-      const name = input.name.trim();
-      const errors = [...(valid.ok ? [] : valid.error), ...(name ? [] : [new AppError('ORGS.NAME_REQUIRED', { field: 'name' })])];
-      if (!valid.ok || errors.length) return err(errors);
-      return db.withTenant(orgId, async (em) => {
-        const recipient = em.create(Recipient, { org: orgId, name, ...valid.value });
-        await em.flush();
-        return ok(recipient);
-      });
-    },
-
+    addRecipient: (orgId: string, input: RecipientInput) => inTenant(db, orgId, (em) => insertRecipient(em, orgId, input)),
+    addService: (orgId: string, input: ServiceInput) => inTenant(db, orgId, (em) => insertService(em, orgId, input),
+      new AppError('ORGS.SERVICE_CODE_TAKEN', { field: 'code', vars: { code: input.code.trim() } })),
     listRecipients: (orgId: string) => db.withTenant(orgId, (em) => orgsRepo.listRecipients(em, orgId)),
     listServices: (orgId: string) => db.withTenant(orgId, (em) => orgsRepo.listServices(em, orgId)),
-    addService: (orgId: string, input: ServiceInput) => addService(db, orgId, input),
     addStaffUser: (orgId: string, input: StaffUserInput, role: StaffRole) => addStaffUser(db, orgId, input, role),
   };
-}
-
-async function addService(db: Database, orgId: string, input: ServiceInput): Promise<Result<ServiceRow, FieldErrors>> {
-  const code = input.code.trim();
-  const fields = { code, name: input.name.trim(), unit: input.unit.trim() };
-  const bad = !code || code.length > 32 || !fields.name || !fields.unit || !SERVICE_KINDS.includes(input.kind as ServiceKind);
-  if (bad) return err(one(new AppError('ORGS.SERVICE_INVALID', { field: !code || code.length > 32 ? 'code' : 'name' })));
-  return db.withTenant(orgId, async (em) => {
-    if (!(await orgsRepo.findRecipient(em, orgId, input.recipientId))) {
-      return err(one(new AppError('ORGS.RECIPIENT_NOT_FOUND', { field: 'recipientId' })));
-    }
-    const inserted = await unlessDuplicate(async () => {
-      const service = em.create(Service, { org: orgId, ...fields, kind: input.kind as ServiceKind, recipient: input.recipientId });
-      await em.flush();
-      return service;
-    }, new AppError('ORGS.SERVICE_CODE_TAKEN', { field: 'code', vars: { code } }));
-    return inserted;
-  });
 }
 
 /** Creates the staff user if the e-mail is new, then gives them the role in this organisation. */
 async function addStaffUser(db: Database, orgId: string, input: StaffUserInput, role: StaffRole): Promise<Result<StaffUserRow, FieldErrors>> {
   const email = input.email.trim().toLowerCase();
-  const fullName = input.fullName.trim();
-  if (!EMAIL.test(email)) return err(one(new AppError('ORGS.EMAIL_INVALID', { field: 'email' })));
+  if (!EMAIL.test(email) || email.length > 254) return err(one(new AppError('ORGS.EMAIL_INVALID', { field: 'email' })));
   if (!STAFF_ROLES.includes(role)) return err(one(new AppError('ORGS.ROLE_INVALID', { field: 'role' })));
   if (input.password.length < MIN_PASSWORD_LENGTH) {
     return err(one(new AppError('ORGS.PASSWORD_TOO_SHORT', { field: 'password', vars: { min: MIN_PASSWORD_LENGTH } })));
   }
   const passwordHash = await hashPassword(input.password);
-  return db.withTenant(orgId, async (em: Em) => {
+  return inTenant(db, orgId, async (em) => {
     const user = (await orgsRepo.findUserByEmail(em, email))
-      ?? em.create(StaffUser, { id: randomUUID(), email, fullName: fullName || email, passwordHash });
+      ?? em.create(StaffUser, { id: randomUUID(), email, fullName: input.fullName.trim() || email, passwordHash });
     if (await orgsRepo.findMembership(em, orgId, user.id)) return err(one(new AppError('ORGS.EMAIL_TAKEN', { field: 'email' })));
     em.create(Membership, { org: orgId, user: user.id, role });
-    await em.flush();
     return ok(user);
-  });
+  }, new AppError('ORGS.EMAIL_TAKEN', { field: 'email' }));
 }
 
 export type OrgsService = ReturnType<typeof makeOrgsService>;
+export type { RecipientInput, ServiceInput };

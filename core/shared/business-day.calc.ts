@@ -46,7 +46,8 @@ function formatterFor(tz: string): Intl.DateTimeFormat {
 export function isValidTimeZone(tz: string): boolean {
   if (typeof tz !== 'string' || tz.trim() === '') return false;
   try {
-    formatterFor(tz);
+    // Not through the cache: this sees user input, and every spelling ('europe/MOSCOW') would stay cached.
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;
   } catch {
     return false;

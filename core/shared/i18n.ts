@@ -31,7 +31,7 @@ export function hasMessage(locale: Locale, key: string): boolean {
 }
 
 /** Looks the key up in the locale, then in Russian; `{name}` placeholders are filled from vars. */
-export function translate(locale: Locale, key: string, vars: Readonly<Record<string, string | number>> = {}): string {
+export function translate(locale: Locale, key: string, vars: Readonly<Record<string, unknown>> = {}): string {
   const text = loadCatalog(locale)[key] ?? loadCatalog('ru')[key];
   if (text === undefined) throw new Error(`no message for ${key}`);
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));

@@ -8,13 +8,17 @@ import { makeBullmqSchedule } from './bullmq.schedule.ts';
 import { makeInProcessQueue } from './in-process.queue.ts';
 import { makeCronSchedule } from './node-cron.schedule.ts';
 import { describeQueueContract } from './queue.contract.ts';
+import type { QueueContractHarness } from './queue.contract.ts';
+import { describeScheduleContract } from './schedule.contract.ts';
 import { silentLogger } from './queue.test-helpers.ts';
 
-describeQueueContract('in-process + node-cron', {
+const inProcess: QueueContractHarness = {
   kind: 'in-process',
   makeQueue: (options) => makeInProcessQueue(options),
   makeSchedule: (queue, logger) => makeCronSchedule(queue, { logger }),
-});
+};
+describeQueueContract('in-process', inProcess);
+describeScheduleContract('node-cron → in-process', inProcess);
 
 // A real PING, not a TCP connect: something else may listen on 6379.
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -24,25 +28,25 @@ await probe.close();
 // Random per file so parallel runs and leftovers never meet; braces keep Redis Cluster's one-slot rule.
 const prefix = `{fp-test-${randomBytes(4).toString('hex')}}`;
 
-describeQueueContract(
-  'bullmq',
-  {
-    kind: 'bullmq',
-    async setup() {
-      if (!redisAnswers) throw new Error(`Redis required (REDIS_URL or REQUIRE_SERVICES=1) but ${redisUrl} does not answer PING`);
-    },
-    async teardown() {
-      const redis = new Redis(redisUrl);
-      for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 })) {
-        if ((keys as string[]).length > 0) await redis.del(...(keys as string[]));
-      }
-      await redis.quit();
-    },
-    makeQueue: (options) => makeBullmqQueue({ redisUrl, prefix, ...options }),
-    makeSchedule: (_queue, logger) => makeBullmqSchedule({ redisUrl, prefix, logger, backoffBaseMs: 20 }),
+const bullmq: QueueContractHarness = {
+  kind: 'bullmq',
+  async setup() {
+    if (!redisAnswers) throw new Error(`Redis required (REDIS_URL or REQUIRE_SERVICES=1) but ${redisUrl} does not answer PING`);
   },
-  { skip: !redisAnswers && !process.env.REDIS_URL && !requireServices },
-);
+  async teardown() {
+    if (!redisAnswers) return;
+    const redis = new Redis(redisUrl);
+    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 })) {
+      if ((keys as string[]).length > 0) await redis.del(...(keys as string[]));
+    }
+    await redis.quit();
+  },
+  makeQueue: (options) => makeBullmqQueue({ redisUrl, prefix, ...options }),
+  makeSchedule: (_queue, logger) => makeBullmqSchedule({ redisUrl, prefix, logger, backoffBaseMs: 20 }),
+};
+const skipBullmq = !redisAnswers && !process.env.REDIS_URL && !requireServices;
+describeQueueContract('bullmq', bullmq, { skip: skipBullmq });
+describeScheduleContract('bullmq job schedulers → bullmq', bullmq, { skip: skipBullmq });
 
 describe('bullmq queue health without a usable Redis', () => {
   const expectDownWithin = async (url: string, ms: number): Promise<void> => {

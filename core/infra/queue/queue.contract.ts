@@ -210,28 +210,4 @@ export const describeQueueContract = (name: string, harness: QueueContractHarnes
     it('reports health ok while open', async () => {
       expect(await newQueue().health()).toEqual({ ok: true, kind: harness.kind });
     });
-
-    it('turns a per-second schedule into one job per tick, even when upserted twice, until removed', async () => {
-      const queue = newQueue();
-      const [first, second] = [harness.makeSchedule(queue, logger), harness.makeSchedule(queue, logger)];
-      open.push(first, second);
-      const topic = newTopic();
-      const id = `every-second-${randomUUID().slice(0, 8)}`;
-      const ticks: Job[] = [];
-      queue.work(topic, async (job) => void ticks.push(job), { concurrency: 4 });
-      const start = Date.now();
-      // Two instances of the app both declare the schedule at start-up.
-      await first.upsert(id, '* * * * * *', 'Europe/Moscow', topic, { kind: 'tick' });
-      await second.upsert(id, '* * * * * *', 'Europe/Moscow', topic, { kind: 'tick' });
-      await waitFor(() => ticks.length >= 2, 4000, 'two ticks');
-      await first.remove(id);
-      await second.remove(id);
-      const elapsedS = (Date.now() - start) / 1000;
-      const atRemoval = ticks.length;
-      await sleep(1300);
-      expect(ticks.length).toBe(atRemoval);
-      expect(new Set(ticks.map((t) => t.id)).size).toBe(ticks.length);
-      expect(ticks.length).toBeLessThanOrEqual(Math.ceil(elapsedS) + 1);
-      expect(ticks.every((t) => t.topic === topic && t.payload.kind === 'tick')).toBe(true);
-    });
   });

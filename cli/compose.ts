@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isEmbedded, type Config } from '../core/infra/config/config.ts';
+import { resolveSecretKey } from '../core/infra/config/secret-key.ts';
+import { openDatabase, type Database } from '../core/infra/database/database.ts';
+import { makeLogger, type Logger } from '../core/infra/logger/logger.ts';
+import { makeQueue } from '../core/infra/queue/make-queue.ts';
+import type { QueuePort, SchedulePort } from '../core/infra/queue/queue.port.ts';
+import { makeOrgsService, type OrgsService } from '../core/orgs/index.ts';
+import { makeAccountsService, type AccountsService } from '../core/accounts/index.ts';
+import { systemClock, type Clock } from '../core/shared/clock.ts';
+
+/** The one plain deps object every role passes down (STYLE.md: no DI container). */
+export type App = {
+  readonly config: Config;
+  readonly embedded: boolean;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly secretKey: string;
+  readonly db: Database;
+  readonly queue: QueuePort;
+  readonly schedule: SchedulePort;
+  readonly orgs: OrgsService;
+  readonly accounts: AccountsService;
+  readonly version: string;
+  close(): Promise<void>;
+};
+
+export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export async function compose(config: Config, options: { migrate?: boolean; logger?: Logger; clock?: Clock } = {}): Promise<App> {
+  const logger = options.logger ?? makeLogger({ level: config.LOG_LEVEL });
+  const clock = options.clock ?? systemClock;
+  const secretKey = await resolveSecretKey(config);
+  const db = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    appUrl: config.DATABASE_APP_URL,
+    pgliteDir: path.join(config.DATA_DIR, 'pglite'),
+    poolMax: config.DATABASE_POOL_MAX,
+    migrate: options.migrate ?? true,
+  });
+  const { queue, schedule } = makeQueue({ redisUrl: config.REDIS_URL, logger: queueLogger(logger) });
+  return {
+    config, embedded: isEmbedded(config), logger, clock, secretKey, db, queue, schedule, version: VERSION,
+    orgs: makeOrgsService({ db }),
+    accounts: makeAccountsService({ db, clock }),
+    close: async () => {
+      await schedule.close();
+      await queue.close();
+      await db.close();
+      logger.flush();
+    },
+  };
+}
+
+const queueLogger = (logger: Logger) => ({
+  warn: (fields: Record<string, unknown>, message: string) => logger.warn(fields, message),
+  error: (fields: Record<string, unknown>, message: string) => logger.error(fields, message),
+});

@@ -1,0 +1,82 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, parseConfig, type Config } from '../core/infra/config/config.ts';
+import { migratePostgres } from '../core/infra/database/database.ts';
+import { translate } from '../core/shared/i18n.ts';
+import { compose } from './compose.ts';
+import { seedDemo, type DemoSummary } from './demo-seed.ts';
+import { serve } from './serve.ts';
+import { startWorker } from './worker.ts';
+
+/** Console output of the CLI is for the operator at the terminal: Russian, from locales/. */
+const say = (key: string, vars: Readonly<Record<string, unknown>> = {}) => console.log(translate('ru', `cli.${key}`, vars));
+
+export function printSeed(summary: DemoSummary): void {
+  say(summary.created ? 'demoCreated' : 'demoExists', { ...summary });
+}
+
+async function migrate(config: Config): Promise<void> {
+  if (config.DATABASE_URL) {
+    const applied = await migratePostgres(config.DATABASE_URL);
+    if (applied.length) say('migrated', { names: applied.join(', ') });
+    else say('upToDate');
+    return;
+  }
+  const app = await compose(config);
+  say('upToDate');
+  await app.close();
+}
+
+/** Waits for SIGINT/SIGTERM, then stops in order so no job or request is cut mid-way. */
+function onShutdown(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    say('stopping');
+    stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command = 'help', ...rest] = argv;
+  const config = parseConfig(process.env);
+  switch (command) {
+    case 'serve': {
+      const running = await serve(config);
+      onShutdown(running.stop);
+      return;
+    }
+    case 'worker': {
+      const app = await compose(config);
+      const worker = await startWorker(app);
+      say('workerStarted', { queue: app.queue.kind });
+      onShutdown(async () => { await worker.stop(); await app.close(); });
+      return;
+    }
+    case 'migrate':
+      return migrate(config);
+    case 'seed': {
+      const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean' } } });
+      if (!values.demo) { say('seedNeedsDemo'); process.exitCode = 2; return; }
+      const app = await compose(config);
+      try { printSeed(await seedDemo(app)); } finally { await app.close(); }
+      return;
+    }
+    case 'help': case '--help': case '-h':
+      say('usage');
+      return;
+    default:
+      say('unknownCommand', { command });
+      say('usage');
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  // A bad setting is one line naming the variable and the expected form; nothing else is printed.
+  if (e instanceof ConfigError) console.error(translate('ru', 'CONFIG.INVALID', { variable: e.variable, expected: e.expected }));
+  else console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+import type { Server } from 'node:http';
+import { makeHttpApp } from '../web/http-app.ts';
+import { healthRoutes } from '../web/health.routes.ts';
+import type { Config } from '../core/infra/config/config.ts';
+import { translate } from '../core/shared/i18n.ts';
+import { compose, type App } from './compose.ts';
+import { seedDemo } from './demo-seed.ts';
+import { startWorker } from './worker.ts';
+
+export type Running = { readonly app: App; readonly server: Server; readonly url: string; stop(): Promise<void> };
+
+const say = (key: string, vars: Readonly<Record<string, unknown>>) => console.log(translate('ru', `cli.${key}`, vars));
+
+/**
+ * `familypay serve`. Embedded mode is one process: it also runs the worker, and seeds the demo organisation
+ * on a database that has none yet.
+ */
+export async function serve(config: Config, options: { quiet?: boolean } = {}): Promise<Running> {
+  const startedAt = new Date();
+  const app = await compose(config);
+  if (app.embedded && config.DEMO_SEED === 'auto') {
+    const summary = await seedDemo(app);
+    if (summary.created && !options.quiet) say('demoCreated', { ...summary });
+  }
+  const worker = app.embedded ? await startWorker(app) : undefined;
+  const http = makeHttpApp(app.logger, [healthRoutes({ database: app.db, queue: app.queue, version: app.version, startedAt })]);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = http.listen(config.PORT, config.HOST, () => resolve(s)).once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = config.PUBLIC_URL ?? `http://localhost:${port}`;
+  if (!options.quiet) {
+    say('started', { mode: app.embedded ? 'embedded' : 'server', url });
+    say('health', { url: `${url}/health` });
+  }
+  app.logger.info({ port, mode: app.embedded ? 'embedded' : 'server', startupMs: Date.now() - startedAt.getTime() }, 'serving');
+  return {
+    app, server, url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await worker?.stop();
+      await app.close();
+    },
+  };
+}

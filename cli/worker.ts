@@ -1,0 +1,22 @@
+import { makeOutboxRelay, pruneOutbox, type OutboxRelay } from '../core/infra/outbox/outbox.ts';
+import type { App } from './compose.ts';
+
+export const TOPICS = { prune: 'maintenance.prune' } as const;
+
+/**
+ * Queue consumers and schedules. Server mode runs this as `familypay worker` (any number of them: BullMQ job
+ * schedulers make one job per tick); embedded mode runs it inside `serve`.
+ */
+export async function startWorker(app: App): Promise<{ stop(): Promise<void> }> {
+  app.queue.work(TOPICS.prune, async () => {
+    const removed = await app.db.withoutTenant((em) => pruneOutbox(em, app.clock.now()));
+    app.logger.info(removed, 'pruned outbox and old effect keys');
+  });
+  await app.schedule.upsert('maintenance-prune', '30 3 * * *', app.config.TZ_DEFAULT, TOPICS.prune);
+  const relay: OutboxRelay = makeOutboxRelay({
+    db: app.db, queue: app.queue, clock: app.clock,
+    onError: (e) => app.logger.warn({ err: e }, 'outbox relay could not enqueue; rows stay for the next try'),
+  });
+  relay.start();
+  return { stop: () => relay.stop() };
+}

@@ -1,0 +1,115 @@
+import type { Em, Database } from '../database/database.ts';
+import type { JobPayload, QueuePort } from '../queue/queue.port.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { OutboxMessage } from './outbox.entity.ts';
+
+export type OutboxEffect = {
+  readonly topic: string;
+  readonly payload: JobPayload;
+  /** Stable id of the effect (e.g. `receipt:<paymentId>`); defaults to `outbox:<row id>`. */
+  readonly jobId?: string;
+  readonly orgId?: string | null;
+  /** Not before this moment (the relay holds the row until then). */
+  readonly availableAt?: Date;
+};
+
+/**
+ * Records an effect in the caller's transaction: it reaches the queue only if the state change commits, and
+ * it survives Redis being down or emptied (RELIABILITY.md Q2).
+ */
+export function addToOutbox(em: Em, effect: OutboxEffect, now: Date): void {
+  em.create(OutboxMessage, {
+    orgId: effect.orgId ?? null,
+    topic: effect.topic,
+    payload: { ...effect.payload },
+    jobId: effect.jobId ?? '',
+    availableAt: effect.availableAt ?? now,
+  });
+}
+
+/**
+ * Marks an effect key as applied in the caller's transaction. false → another delivery already applied it,
+ * so the handler must do nothing (queues deliver at least once).
+ */
+export async function claimEffect(em: Em, key: string): Promise<boolean> {
+  const rows = await em.execute<{ key: string }[]>(
+    'insert into applied_effects (key, created_at) values (?, now()) on conflict (key) do nothing returning key', [key]);
+  return rows.length === 1;
+}
+
+type RelayRow = { id: string | number; topic: string; payload: JobPayload; job_id: string; org_id: string | null };
+
+export type OutboxRelay = {
+  /** Moves up to `batchSize` due rows to the queue; returns how many were enqueued. */
+  runOnce(): Promise<number>;
+  start(): void;
+  stop(): Promise<void>;
+};
+
+export function makeOutboxRelay(deps: {
+  db: Database; queue: QueuePort; clock: Clock; batchSize?: number; intervalMs?: number;
+  onError?: (e: unknown) => void;
+}): OutboxRelay {
+  const batchSize = deps.batchSize ?? 500;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+
+  // SKIP LOCKED lets several relays share the table; a crash after enqueue and before commit re-enqueues with the
+  // same jobId, which the queue refuses as a duplicate.
+  const runOnce = () => deps.db.withoutTenant(async (em) => {
+    const rows = await em.execute<RelayRow[]>(
+      `select id, topic, payload, job_id, org_id from outbox where dispatched_at is null and available_at <= ?
+       order by id limit ? for update skip locked`, [deps.clock.now(), batchSize]);
+    const done: (string | number)[] = [];
+    let failure: unknown;
+    for (const row of rows) {
+      try {
+        await deps.queue.enqueue(row.topic, row.payload, { jobId: row.job_id || `outbox:${row.id}` });
+        done.push(row.id);
+      } catch (e) {
+        failure = e;
+        break;
+      }
+    }
+    // Commit what reached the queue even when a later row failed, so it is not enqueued again needlessly.
+    if (done.length) await em.execute(`update outbox set dispatched_at = ? where id in (${done.map(() => '?').join(',')})`, [deps.clock.now(), ...done]);
+    if (failure !== undefined) {
+      const message = failure instanceof Error ? failure.message.slice(0, 500) : 'enqueue failed';
+      await em.execute('update outbox set attempts = attempts + 1, last_error = ? where id = ?', [message, rows[done.length]!.id]);
+    }
+    return { moved: done.length, failure };
+  }).then(({ moved, failure }) => {
+    if (failure !== undefined) throw failure;
+    return moved;
+  });
+
+  const tick = async () => {
+    try {
+      running = runOnce();
+      const moved = await running;
+      timer = setTimeout(tick, moved === batchSize ? 0 : (deps.intervalMs ?? 500));
+    } catch (e) {
+      deps.onError?.(e);
+      timer = setTimeout(tick, Math.max(deps.intervalMs ?? 500, 2_000));
+    }
+  };
+
+  return {
+    runOnce,
+    start: () => { if (!timer) timer = setTimeout(tick, 0); },
+    stop: async () => {
+      clearTimeout(timer);
+      timer = undefined;
+      await running?.catch(() => undefined);
+    },
+  };
+}
+
+/** Dispatched rows are kept a week for inspection; applied effect keys 400 days (longer than any redelivery). */
+export async function pruneOutbox(em: Em, now: Date): Promise<{ outbox: number; effects: number }> {
+  const week = new Date(now.getTime() - 7 * 86_400_000);
+  const longAgo = new Date(now.getTime() - 400 * 86_400_000);
+  const outbox = await em.execute<{ id: string }[]>('delete from outbox where dispatched_at < ? returning id', [week]);
+  const effects = await em.execute<{ key: string }[]>('delete from applied_effects where created_at < ? returning key', [longAgo]);
+  return { outbox: outbox.length, effects: effects.length };
+}
