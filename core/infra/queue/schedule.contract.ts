@@ -24,7 +24,8 @@ export const describeScheduleContract = (name: string, harness: QueueContractHar
       const topic = `t-${randomUUID().slice(0, 8)}`;
       const id = `every-second:${randomUUID().slice(0, 8)}`;
       const ticks: Job[] = [];
-      queue.work(topic, async (job) => void ticks.push(job), { concurrency: 4 });
+      const receivedAt: number[] = [];
+      queue.work(topic, async (job) => void (ticks.push(job), receivedAt.push(Date.now())), { concurrency: 4 });
       const start = Date.now();
       // Two instances of the app both declare the schedule at start-up.
       await first.upsert(id, '* * * * * *', 'Europe/Moscow', topic, { kind: 'tick' });
@@ -37,6 +38,9 @@ export const describeScheduleContract = (name: string, harness: QueueContractHar
       await sleep(1300);
       expect(ticks.length).toBe(atRemoval);
       expect(new Set(ticks.map((t) => t.id)).size).toBe(ticks.length);
+      // One job per slot: a slot enqueued twice would show up as two jobs a few ms apart.
+      const gaps = receivedAt.slice(1).map((at, i) => at - receivedAt[i]!);
+      expect(Math.min(...gaps)).toBeGreaterThan(400);
       expect(ticks.length).toBeLessThanOrEqual(Math.ceil(elapsedS) + 1);
       expect(ticks.every((t) => t.topic === topic && t.payload.kind === 'tick')).toBe(true);
       expect(logger.entries).toEqual([]);

@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const BIN = new URL('../cli/familypay.js', import.meta.url).pathname;
+
+type Run = { code: number | null; stdout: string; stderr: string };
+
+/** Runs `familypay …` to its end, as a user would, with exactly the given environment (no DATABASE_URL leaks in). */
+function familypay(args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += String(d); });
+    child.stderr.on('data', (d) => { stderr += String(d); });
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Starts a long-running command and resolves once its output matches `ready`; stop() sends SIGTERM and waits. */
+function start(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ stdout: string; stop: () => Promise<number | null> }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env } });
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += String(d); });
+    child.stdout.on('data', (d) => {
+      stdout += String(d);
+      if (ready.test(stdout)) resolve({ stdout, stop: () => { child.kill('SIGTERM'); return exited; } });
+    });
+    exited.then((code) => reject(new Error(`exited ${code} before ready: ${stdout}${stderr}`)));
+  });
+}
+
+describe('familypay command', () => {
+  it('stops on a bad setting with one line naming the variable and the expected form', async () => {
+    const run = await familypay(['serve'], { PORT: 'three thousand' });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual(['Неверная настройка PORT: ожидается a TCP port from 0 to 65535.']);
+  });
+
+  it('prints usage for help and refuses an unknown command', async () => {
+    expect((await familypay(['help'], {})).stdout).toContain('familypay <serve|worker|migrate|seed --demo|help>');
+    const unknown = await familypay(['frobnicate'], {});
+    expect(unknown.code).toBe(2);
+    expect(unknown.stdout).toContain('«frobnicate»');
+  });
+
+  it('serves /health on an empty DATA_DIR with no other settings, seeds the demo once, and stops cleanly', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'fp-cli-'));
+    const server = await start(['serve'], { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' }, /http:\/\/localhost:\d+\/health/);
+    try {
+      expect(server.stdout).toMatch(/Создана демо-организация «УК «Демо»» \(адрес demo\): получателей 2, услуг 6, домов 2, лицевых счетов 200\./);
+      const url = /(http:\/\/localhost:\d+)\/health/.exec(server.stdout)![1]!.replace('localhost', '127.0.0.1');
+      const res = await fetch(`${url}/health`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ status: 'ok', database: { ok: true, mode: 'pglite' }, queue: { ok: true, kind: 'in-process' } });
+      expect((await fetch(`${url}/nowhere`)).status).toBe(404);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    const again = await familypay(['seed', '--demo'], { DATA_DIR: dataDir });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Демо-организация «УК «Демо»» уже есть (лицевых счетов 200); ничего не изменено.');
+  }, 120_000);
+});
