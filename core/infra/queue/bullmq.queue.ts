@@ -42,7 +42,11 @@ export const makeBullmqQueue = (options: BullmqQueueOptions): QueuePort => {
         await handler({ id: fromBullmqId(job.id ?? ''), topic, payload: job.data as JobPayload, attempt: job.attemptsMade + 1 });
       } catch (error) {
         // Recognised by its `permanent` flag, not instanceof: the error may come from another realm or a copy of the port.
-        if (isPermanentJobError(error)) throw new UnrecoverableError((error as Error).message ?? String(error));
+        if (isPermanentJobError(error)) {
+          const { message, code } = error as { message?: string; code?: unknown };
+          // Keep the code: it is what the 'failed' log line reports (STYLE: logs get the code).
+          throw Object.assign(new UnrecoverableError(message ?? String(error)), { code });
+        }
         throw error;
       }
     };

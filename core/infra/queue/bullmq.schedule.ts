@@ -31,13 +31,14 @@ export const makeBullmqSchedule = (options: BullmqScheduleOptions): SchedulePort
   return {
     async upsert(id: string, cron: string, tz: string, topic: string, payload: JobPayload = {}): Promise<void> {
       const previous = await connections.client.hget(topicsKey, id);
-      if (previous !== null && previous !== topic) await removeFrom(previous, id);
+      // Upsert first: an invalid cron throws here, before the old schedule is touched.
       await connections.queueFor(topic).upsertJobScheduler(
         toBullmqSchedulerId(id),
         { pattern: cron, tz },
         { name: topic, data: payload, opts: jobOptions },
       );
       await connections.client.hset(topicsKey, id, topic);
+      if (previous !== null && previous !== topic) await removeFrom(previous, id);
     },
 
     async remove(id: string): Promise<void> {

@@ -13,6 +13,7 @@ export type MakeQueueOptions = {
   readonly logger?: QueueLogger;
 };
 
+/** Close `schedule` before `queue`, so no tick is enqueued into a closed queue. */
 export const makeQueue = (options: MakeQueueOptions = {}): { queue: QueuePort; schedule: SchedulePort } => {
   const { redisUrl, prefix, defaultAttempts, backoffBaseMs, logger } = options;
   if (redisUrl) {

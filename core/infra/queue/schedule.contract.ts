@@ -46,6 +46,22 @@ export const describeScheduleContract = (name: string, harness: QueueContractHar
       expect(logger.entries).toEqual([]);
     });
 
+    it('moves a schedule to another topic when upserted with it', async () => {
+      const logger = recordingLogger();
+      const queue = harness.makeQueue({ backoffBaseMs: 20, logger });
+      const schedule = harness.makeSchedule(queue, logger);
+      open.push(queue, schedule);
+      const [from, to] = [`t-${randomUUID().slice(0, 8)}`, `t-${randomUUID().slice(0, 8)}`];
+      const seen: string[] = [];
+      for (const topic of [from, to]) queue.work(topic, async (job) => void seen.push(job.topic));
+      const id = `moving-${randomUUID().slice(0, 8)}`;
+      await schedule.upsert(id, '* * * * * *', 'UTC', from);
+      await schedule.upsert(id, '* * * * * *', 'UTC', to);
+      await waitFor(() => seen.length >= 2, 4000, 'two ticks');
+      await schedule.remove(id);
+      expect(seen.every((topic) => topic === to)).toBe(true);
+    });
+
     it('rejects an invalid cron expression', async () => {
       const queue = harness.makeQueue({ backoffBaseMs: 20, logger: recordingLogger() });
       const schedule = harness.makeSchedule(queue, recordingLogger());
