@@ -1,4 +1,4 @@
-import { makeOutboxRelay, pruneOutbox, type OutboxRelay } from '../core/infra/outbox/outbox.ts';
+import { completingOutbox, makeOutboxRelay, pruneOutbox, type OutboxRelay } from '../core/infra/outbox/outbox.ts';
 import type { App } from './compose.ts';
 
 export const TOPICS = { prune: 'maintenance.prune' } as const;
@@ -8,7 +8,9 @@ export const TOPICS = { prune: 'maintenance.prune' } as const;
  * schedulers make one job per tick); embedded mode runs it inside `serve`.
  */
 export async function startWorker(app: App): Promise<{ stop(): Promise<void> }> {
-  app.queue.work(TOPICS.prune, async () => {
+  // Every handler goes through completingOutbox: a job that came from the outbox is done only when it succeeded.
+  const work: typeof app.queue.work = (topic, handler, options) => app.queue.work(topic, completingOutbox(app.db, handler), options);
+  work(TOPICS.prune, async () => {
     const removed = await app.db.withoutTenant((em) => pruneOutbox(em, app.clock.now()));
     app.logger.info(removed, 'pruned outbox and old effect keys');
   });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addToOutbox, claimEffect, makeOutboxRelay } from '../core/infra/outbox/outbox.ts';
+import { addToOutbox, claimEffect, completingOutbox, makeOutboxRelay } from '../core/infra/outbox/outbox.ts';
 import { makeInProcessQueue } from '../core/infra/queue/in-process.queue.ts';
 import type { Job, QueuePort } from '../core/infra/queue/queue.port.ts';
-import { systemClock } from '../core/shared/clock.ts';
+import { settableClock, systemClock } from '../core/shared/clock.ts';
 import { openTestDatabase, type TestDatabase } from './support/test-database.ts';
 
 let test: TestDatabase;
@@ -49,14 +49,42 @@ describe('outbox', () => {
     });
     const relay = makeOutboxRelay({ db: test.db, queue: flaky, clock: systemClock });
     await expect(relay.runOnce()).rejects.toThrow('Redis is down');
-    const [pending] = await test.db.withoutTenant((em) => em.execute<{ n: number; attempts: number }[]>(
-      `select count(*)::int as n, max(attempts)::int as attempts from outbox where topic = 'test.outage' and dispatched_at is null`));
-    expect(pending).toEqual({ n: 3, attempts: 1 });
+    const [pending] = await test.db.withoutTenant((em) => em.execute<{ n: number; errors: number }[]>(
+      `select count(*)::int as n, count(last_error)::int as errors from outbox where topic = 'test.outage' and dispatched_at is null`));
+    expect(pending).toEqual({ n: 3, errors: 1 });
     down = false;
     expect(await relay.runOnce()).toBe(3);
     await drain(real, 'test.outage', 3, seen);
     expect(seen.map((j) => j.id).sort()).toEqual(['outage:0', 'outage:1', 'outage:2']);
     await real.close();
+  });
+
+  it('hands jobs the queue lost over again, until their handler has succeeded (RELIABILITY.md Q2)', async () => {
+    const clock = settableClock(new Date());
+    await test.db.withoutTenant(async (em) => {
+      await em.execute('update outbox set completed_at = now() where completed_at is null'); // earlier tests' rows
+      for (let i = 0; i < 4; i++) addToOutbox(em, { topic: 'test.lost', payload: { i } }, clock.now());
+    });
+    // The first queue takes the jobs and then dies with them: Redis restarted empty, or the embedded process crashed.
+    const lost = makeInProcessQueue({ logger: silent });
+    expect(await makeOutboxRelay({ db: test.db, queue: lost, clock }).runOnce()).toBe(4);
+    await lost.close();
+
+    const queue = makeInProcessQueue({ logger: silent });
+    const seen: Job[] = [];
+    queue.work('test.lost', completingOutbox(test.db, async (job) => { seen.push(job); }));
+    const relay = makeOutboxRelay({ db: test.db, queue, clock, redeliverAfterMs: 10 * 60_000 });
+    expect(await relay.runOnce()).toBe(0);
+    clock.advance(10 * 60_000 + 1);
+    expect(await relay.runOnce()).toBe(4);
+    await drain(queue, 'test.lost', 4, seen);
+    expect(seen.map((j) => j.payload.i).sort()).toEqual([0, 1, 2, 3]);
+    const [open] = await test.db.withoutTenant((em) => em.execute<{ n: number }[]>(
+      `select count(*)::int as n from outbox where topic = 'test.lost' and completed_at is null`));
+    expect(open!.n).toBe(0);
+    clock.advance(60 * 60_000);
+    expect(await relay.runOnce()).toBe(0);
+    await queue.close();
   });
 
   it('lets an effect key be claimed once only', async () => {

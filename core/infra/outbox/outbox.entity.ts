@@ -8,7 +8,7 @@ import { defineEntity, type InferEntity } from '@mikro-orm/core';
 export const OutboxMessage = defineEntity({
   name: 'OutboxMessage',
   tableName: 'outbox',
-  indexes: [{ properties: ['dispatchedAt', 'id'] }],
+  indexes: [{ properties: ['completedAt', 'availableAt'] }],
   properties: (p) => ({
     id: p.bigint('number').primary().autoincrement(),
     orgId: p.uuid().nullable(),
@@ -18,8 +18,11 @@ export const OutboxMessage = defineEntity({
     jobId: p.string().length(200),
     availableAt: p.datetime(),
     createdAt: p.datetime().onCreate(() => new Date()),
+    /** Last time the relay handed it to the queue. */
     dispatchedAt: p.datetime().nullable(),
-    attempts: p.integer().default(0),
+    /** Set by the job's handler on success; until then the relay hands it over again (Redis may have lost it). */
+    completedAt: p.datetime().nullable(),
+    dispatches: p.integer().default(0),
     lastError: p.string().length(500).nullable(),
   }),
 });

@@ -1,5 +1,5 @@
 import type { Em, Database } from '../database/database.ts';
-import type { JobPayload, QueuePort } from '../queue/queue.port.ts';
+import type { JobHandler, JobPayload, QueuePort } from '../queue/queue.port.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { OutboxMessage } from './outbox.entity.ts';
 
@@ -39,43 +39,67 @@ export async function claimEffect(em: Em, key: string): Promise<boolean> {
 
 type RelayRow = { id: string | number; topic: string; payload: JobPayload; job_id: string; org_id: string | null };
 
+/** Payload key that ties a job back to its outbox row, so its handler's success can be recorded. */
+export const OUTBOX_ID = '_outboxId';
+
 export type OutboxRelay = {
-  /** Moves up to `batchSize` due rows to the queue; returns how many were enqueued. */
+  /** Hands up to `batchSize` due rows to the queue; returns how many were enqueued. */
   runOnce(): Promise<number>;
   start(): void;
   stop(): Promise<void>;
 };
 
-export function makeOutboxRelay(deps: {
-  db: Database; queue: QueuePort; clock: Clock; batchSize?: number; intervalMs?: number;
+export type RelayOptions = {
+  db: Database; queue: QueuePort; clock: Clock;
+  batchSize?: number; intervalMs?: number;
+  /** A dispatched row whose job has not completed after this long is handed over again (default 10 min). */
+  redeliverAfterMs?: number;
+  /** After this many hand-overs the row is left for an operator (its last_error says so). */
+  maxDispatches?: number;
   onError?: (e: unknown) => void;
-}): OutboxRelay {
-  const batchSize = deps.batchSize ?? 500;
+};
+
+/**
+ * Moves outbox rows to the queue. A row counts as done only when its job's handler succeeded
+ * (completeOutboxJob), so a queue that lost jobs — Redis restarted empty, or the embedded process died — gets
+ * them again; the jobId makes a hand-over of a job the queue still holds a no-op. SKIP LOCKED lets several
+ * relays share the table.
+ */
+export function makeOutboxRelay(options: RelayOptions): OutboxRelay {
+  const { db, queue, clock } = options;
+  const batchSize = options.batchSize ?? 500;
+  const redeliverAfterMs = options.redeliverAfterMs ?? 10 * 60_000;
+  const maxDispatches = options.maxDispatches ?? 20;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
 
-  // SKIP LOCKED lets several relays share the table; a crash after enqueue and before commit re-enqueues with the
-  // same jobId, which the queue refuses as a duplicate.
-  const runOnce = () => deps.db.withoutTenant(async (em) => {
+  const runOnce = () => db.withoutTenant(async (em) => {
+    const now = clock.now();
     const rows = await em.execute<RelayRow[]>(
-      `select id, topic, payload, job_id, org_id from outbox where dispatched_at is null and available_at <= ?
-       order by id limit ? for update skip locked`, [deps.clock.now(), batchSize]);
+      `select id, topic, payload, job_id, org_id from outbox
+       where completed_at is null and available_at <= ? and dispatches < ?
+         and (dispatched_at is null or dispatched_at <= ?)
+       order by id limit ? for update skip locked`,
+      [now, maxDispatches, new Date(now.getTime() - redeliverAfterMs), batchSize]);
     const done: (string | number)[] = [];
     let failure: unknown;
     for (const row of rows) {
       try {
-        await deps.queue.enqueue(row.topic, row.payload, { jobId: row.job_id || `outbox:${row.id}` });
+        await queue.enqueue(row.topic, { ...row.payload, [OUTBOX_ID]: String(row.id) }, { jobId: row.job_id || `outbox:${row.id}` });
         done.push(row.id);
       } catch (e) {
         failure = e;
         break;
       }
     }
-    // Commit what reached the queue even when a later row failed, so it is not enqueued again needlessly.
-    if (done.length) await em.execute(`update outbox set dispatched_at = ? where id in (${done.map(() => '?').join(',')})`, [deps.clock.now(), ...done]);
+    // Record what reached the queue even when a later row failed, so it is not handed over again needlessly.
+    if (done.length) {
+      await em.execute(`update outbox set dispatched_at = ?, dispatches = dispatches + 1 where id in (${done.map(() => '?').join(',')})`,
+        [now, ...done]);
+    }
     if (failure !== undefined) {
       const message = failure instanceof Error ? failure.message.slice(0, 500) : 'enqueue failed';
-      await em.execute('update outbox set attempts = attempts + 1, last_error = ? where id = ?', [message, rows[done.length]!.id]);
+      await em.execute('update outbox set last_error = ? where id = ?', [message, rows[done.length]!.id]);
     }
     return { moved: done.length, failure };
   }).then(({ moved, failure }) => {
@@ -87,10 +111,10 @@ export function makeOutboxRelay(deps: {
     try {
       running = runOnce();
       const moved = await running;
-      timer = setTimeout(tick, moved === batchSize ? 0 : (deps.intervalMs ?? 500));
+      timer = setTimeout(tick, moved === batchSize ? 0 : (options.intervalMs ?? 500));
     } catch (e) {
-      deps.onError?.(e);
-      timer = setTimeout(tick, Math.max(deps.intervalMs ?? 500, 2_000));
+      options.onError?.(e);
+      timer = setTimeout(tick, Math.max(options.intervalMs ?? 500, 2_000));
     }
   };
 
@@ -105,11 +129,22 @@ export function makeOutboxRelay(deps: {
   };
 }
 
-/** Dispatched rows are kept a week for inspection; applied effect keys 400 days (longer than any redelivery). */
+/** Wraps a job handler: when the job came from the outbox, its success marks the row completed. */
+export function completingOutbox(db: Database, handler: JobHandler): JobHandler {
+  return async (job) => {
+    await handler(job);
+    const id = job.payload[OUTBOX_ID];
+    if (typeof id === 'string') {
+      await db.withoutTenant((em) => em.execute('update outbox set completed_at = now() where id = ? and completed_at is null', [id]));
+    }
+  };
+}
+
+/** Completed rows are kept a week for inspection; applied effect keys 400 days (longer than any redelivery). */
 export async function pruneOutbox(em: Em, now: Date): Promise<{ outbox: number; effects: number }> {
   const week = new Date(now.getTime() - 7 * 86_400_000);
   const longAgo = new Date(now.getTime() - 400 * 86_400_000);
-  const outbox = await em.execute<{ id: string }[]>('delete from outbox where dispatched_at < ? returning id', [week]);
+  const outbox = await em.execute<{ id: string }[]>('delete from outbox where completed_at < ? returning id', [week]);
   const effects = await em.execute<{ key: string }[]>('delete from applied_effects where created_at < ? returning key', [longAgo]);
   return { outbox: outbox.length, effects: effects.length };
 }

@@ -11,7 +11,7 @@ const TENANT_TABLES = [
  * as familypay_app, which owns nothing and is not a superuser, so the policies bind it; the tenant comes from
  * the transaction-local setting app.org_id, and with none set the policies match no row at all.
  */
-export class Migration20261126005300_tenancy extends Migration {
+export class Migration20261126011500_tenancy extends Migration {
   override async up(): Promise<void> {
     // Roles are cluster-wide: concurrent test databases may race to create it.
     this.addSql(`do $$ begin

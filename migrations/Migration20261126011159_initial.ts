@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261126005146_initial extends Migration {
+export class Migration20261126011159_initial extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "applied_effects" ("key" varchar(200) not null, "created_at" timestamptz not null, constraint "applied_effects_pkey" primary key ("key"));`);
@@ -13,8 +13,8 @@ export class Migration20261126005146_initial extends Migration {
 
     this.addSql(`create table "account_number_sequences" ("org_id" uuid not null, "next_value" bigint not null default 1, constraint "account_number_sequences_pkey" primary key ("org_id"));`);
 
-    this.addSql(`create table "outbox" ("id" bigserial primary key, "org_id" uuid null, "topic" varchar(100) not null, "payload" jsonb not null, "job_id" varchar(200) not null, "available_at" timestamptz not null, "created_at" timestamptz not null, "dispatched_at" timestamptz null, "attempts" int not null default 0, "last_error" varchar(500) null);`);
-    this.addSql(`create index "outbox_dispatched_at_id_index" on "outbox" ("dispatched_at", "id");`);
+    this.addSql(`create table "outbox" ("id" bigserial primary key, "org_id" uuid null, "topic" varchar(100) not null, "payload" jsonb not null, "job_id" varchar(200) not null, "available_at" timestamptz not null, "created_at" timestamptz not null, "dispatched_at" timestamptz null, "completed_at" timestamptz null, "dispatches" int not null default 0, "last_error" varchar(500) null);`);
+    this.addSql(`create index "outbox_completed_at_available_at_index" on "outbox" ("completed_at", "available_at");`);
 
     this.addSql(`create table "persons" ("id" uuid not null, "org_id" uuid not null, "full_name" varchar(300) null, "locale" varchar(5) not null default 'ru', "created_at" timestamptz not null, constraint "persons_pkey" primary key ("id"));`);
     this.addSql(`create index "persons_org_id_index" on "persons" ("org_id");`);
