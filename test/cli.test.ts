@@ -3,6 +3,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { postgresUrl } from './support/services.ts';
+import { createScratchDatabase } from './support/test-database.ts';
 
 const BIN = new URL('../cli/familypay.js', import.meta.url).pathname;
 
@@ -67,5 +69,22 @@ describe('familypay command', () => {
     const again = await familypay(['seed', '--demo'], { DATA_DIR: dataDir });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Демо-организация «УК «Демо»» уже есть (лицевых счетов 200); ничего не изменено.');
+  }, 120_000);
+
+  it('migrates a PostgreSQL database once, then reports it up to date, and seeds the demo there', async (ctx) => {
+    const server = await postgresUrl();
+    if (!server) return ctx.skip();
+    const scratch = await createScratchDatabase(server);
+    try {
+      const env = { DATABASE_URL: scratch.url, SECRET_KEY: 'k'.repeat(64) };
+      const first = await familypay(['migrate'], env);
+      expect(first.stdout).toMatch(/Применены миграции: Migration\d+_initial, Migration\d+_tenancy\./);
+      const second = await familypay(['migrate'], env);
+      expect([second.code, second.stdout.trim()]).toEqual([0, 'База данных в актуальном состоянии.']);
+      const seeded = await familypay(['seed', '--demo'], env);
+      expect(seeded.stdout).toContain('лицевых счетов 200');
+    } finally {
+      await scratch.drop();
+    }
   }, 120_000);
 });
