@@ -10,6 +10,7 @@ import { hasMessage, translate } from '../core/shared/i18n.ts';
 import type { Result } from '../core/shared/result.ts';
 import type { Database } from '../core/infra/database/database.ts';
 import { openTestDatabase, type TestDatabase } from './support/test-database.ts';
+import { racingAnUncommittedRow } from './support/race.ts';
 import { orgInput } from './fixtures/orgs.ts';
 
 let test: TestDatabase;
@@ -65,28 +66,6 @@ async function newPerson(orgId: string): Promise<string> {
   return valueOf(await accounts.addPerson(orgId, 'Петров Пётр Петрович')).id;
 }
 
-/**
- * Runs `action` while another transaction holds an uncommitted row inserted by `sql`, and commits that row only once
- * `action` waits for it — so `action` has checked for the row, not seen it, and then meets the unique key. This is the
- * moment two staff members (or an import and a person) create the same thing at once. PostgreSQL only: PGlite has
- * one session, so there the second transaction simply runs after the first.
- */
-async function racingAnUncommittedRow<T>(orgId: string, sql: string, params: unknown[], action: () => Promise<T>): Promise<PromiseSettledResult<T>> {
-  let outcome: Promise<PromiseSettledResult<T>> | undefined;
-  await db.withTenant(orgId, async (em) => {
-    await em.execute(sql, params);
-    outcome = action().then((value) => ({ status: 'fulfilled', value }), (reason: unknown) => ({ status: 'rejected', reason }));
-    for (let tries = 0; ; tries += 1) {
-      // An insert that meets our uncommitted key waits for a share lock on our transaction id.
-      const [row] = await em.execute<{ waiting: number }[]>(`select count(*)::int as waiting from pg_locks
-        where locktype = 'transactionid' and not granted and transactionid::text = (pg_current_xact_id()::text::bigint % 4294967296)::text`);
-      if (row!.waiting > 0) break;
-      if (tries > 200) throw new Error('the racing transaction never reached the unique key');
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  });
-  return outcome!;
-}
 
 describe('buildings and premises', () => {
   it('finds the same building for one address spelled two ways, and a new one for another address', async () => {
@@ -100,10 +79,10 @@ describe('buildings and premises', () => {
   });
 
   // BUG: a unique violation from a concurrent insert escapes as an exception (accounts.service.ts inTenant, line 13).
-  it.fails('returns the building a concurrent transaction has just created for the same address, rather than throwing', async (ctx) => {
+  it('returns the building a concurrent transaction has just created for the same address, rather than throwing', async (ctx) => {
     if (db.mode !== 'postgres') return ctx.skip();
     const id = '5f0c1a52-7d1e-4d55-9a0c-1d2b3c4d5e6f';
-    const outcome = await racingAnUncommittedRow(orgA,
+    const outcome = await racingAnUncommittedRow(db, orgA,
       `insert into buildings (id, org_id, address, address_key, created_at) values (?, ?, 'ул. Мира, 1', 'ул мира 1', now())`, [id, orgA],
       () => accounts.addBuilding(orgA, { address: 'ул Мира 1' }));
     expect(outcome).toEqual({ status: 'fulfilled', value: { ok: true, value: expect.objectContaining({ id }) } });
@@ -180,9 +159,9 @@ describe('account numbers', () => {
   });
 
   // BUG: a unique violation from a concurrent insert escapes as an exception (accounts.service.ts inTenant, line 13).
-  it.fails('answers ACCOUNTS.NUMBER_TAKEN, rather than throwing, when a concurrent transaction takes the same number first', async (ctx) => {
+  it('answers ACCOUNTS.NUMBER_TAKEN, rather than throwing, when a concurrent transaction takes the same number first', async (ctx) => {
     if (db.mode !== 'postgres') return ctx.skip();
-    const outcome = await racingAnUncommittedRow(orgA,
+    const outcome = await racingAnUncommittedRow(db, orgA,
       `insert into accounts (id, org_id, number, created_at, updated_at) values (gen_random_uuid(), ?, 'RACE-1', now(), now())`, [orgA],
       () => accounts.openAccount(orgA, { number: 'RACE-1' }));
     expect(outcome).toEqual({ status: 'fulfilled', value: { ok: false, error: [expect.objectContaining({ code: 'ACCOUNTS.NUMBER_TAKEN' })] } });
@@ -293,6 +272,18 @@ describe('persons and contacts', () => {
     expect(new Date(rows[0]!.consent_at!).toISOString()).toBe('2026-05-06T08:00:00.000Z');
   });
 
+  it('keeps consents that a later update does not state (a re-import must not erase what the bot recorded)', async () => {
+    const personId = await newPerson(orgA);
+    clock.set(new Date('2026-05-07T09:00:00Z'));
+    valueOf(await accounts.upsertContact(orgA, personId, { kind: 'phone', value: '+79120000001', consentService: true, consentSource: 'bot:telegram' }));
+    clock.set(new Date('2026-06-01T00:00:00Z'));
+    valueOf(await accounts.upsertContact(orgA, personId, { kind: 'phone', value: '8 912 000-00-01' }));
+    valueOf(await accounts.upsertContact(orgA, personId, { kind: 'phone', value: '89120000001', consentMarketing: false, consentSource: 'import' }));
+    const [row] = await contactsOf(orgA, personId);
+    expect(row).toMatchObject({ consent_service: true, consent_source: 'import' });
+    expect(new Date(row!.consent_at!).toISOString()).toBe('2026-06-01T00:00:00.000Z');
+  });
+
   it.each([
     { value: '12345', kind: 'phone', code: 'ACCOUNTS.PHONE_INVALID', field: 'phone' },
     { value: '+1 212 555 0100', kind: 'phone', code: 'ACCOUNTS.PHONE_INVALID', field: 'phone' },
@@ -313,6 +304,15 @@ describe('identities and account links', () => {
     const again = valueOf(await accounts.linkIdentity(orgA, personId, { channel: 'telegram', externalId: ' 100500 ' }));
     expect(again.id).toBe(first.id);
     expect(await select(orgA, `select id from identities where channel = 'telegram' and external_id = '100500'`)).toHaveLength(1);
+  });
+
+  it('refuses to move a messenger identity to another person silently', async () => {
+    const owner = await newPerson(orgA);
+    const stranger = await newPerson(orgA);
+    valueOf(await accounts.linkIdentity(orgA, owner, { channel: 'max', externalId: 'max-777' }));
+    const errors = errorsOf(await accounts.linkIdentity(orgA, stranger, { channel: 'max', externalId: 'max-777' }));
+    expect(problems(errors)).toEqual([{ code: 'ACCOUNTS.IDENTITY_LINKED_ELSEWHERE', field: 'externalId' }]);
+    expect(await select(orgA, `select person_id from identities where external_id = 'max-777'`)).toEqual([{ person_id: owner }]);
   });
 
   it('refuses an unknown channel', async () => {

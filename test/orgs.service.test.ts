@@ -9,6 +9,7 @@ import { hasMessage, translate } from '../core/shared/i18n.ts';
 import type { Result } from '../core/shared/result.ts';
 import type { Database } from '../core/infra/database/database.ts';
 import { openTestDatabase, type TestDatabase } from './support/test-database.ts';
+import { racingAnUncommittedRow } from './support/race.ts';
 import { orgInput } from './fixtures/orgs.ts';
 
 let test: TestDatabase;
@@ -58,27 +59,6 @@ const rolesOf = (orgId: string, userId: string) => db.withTenant(orgId, async (e
 // Sberbank (BIK 044525225) with the control key digit (9th) changed from 9 to 0.
 const ACCOUNT_WITH_BAD_KEY = '40702810038000000001';
 
-/**
- * Runs `action` while another transaction holds an uncommitted row inserted by `sql`, and commits that row only once
- * `action` waits for it — so `action` has checked for the row, not seen it, and then meets the unique key.
- * PostgreSQL only: PGlite has one session, so there the second transaction simply runs after the first.
- */
-async function racingAnUncommittedRow<T>(orgId: string, sql: string, params: unknown[], action: () => Promise<T>): Promise<PromiseSettledResult<T>> {
-  let outcome: Promise<PromiseSettledResult<T>> | undefined;
-  await db.withTenant(orgId, async (em) => {
-    await em.execute(sql, params);
-    outcome = action().then((value) => ({ status: 'fulfilled', value }), (reason: unknown) => ({ status: 'rejected', reason }));
-    for (let tries = 0; ; tries += 1) {
-      // An insert that meets our uncommitted key waits for a share lock on our transaction id.
-      const [row] = await em.execute<{ waiting: number }[]>(`select count(*)::int as waiting from pg_locks
-        where locktype = 'transactionid' and not granted and transactionid::text = (pg_current_xact_id()::text::bigint % 4294967296)::text`);
-      if (row!.waiting > 0) break;
-      if (tries > 200) throw new Error('the racing transaction never reached the unique key');
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  });
-  return outcome!;
-}
 
 describe('creating an organisation', () => {
   it('stores requisites without the spaces people paste, the default commission and Moscow time', async () => {
@@ -131,6 +111,16 @@ describe('creating an organisation', () => {
     expect(await orgs.orgIdBySlug(slug)).toBeNull();
   });
 
+  it('reports a bad БИК once, though the account checks depend on it too', async () => {
+    const errors = errorsOf(await orgs.createOrganization(orgInput('bik-once', { bik: '054525225' })));
+    expect(problems(errors)).toEqual([{ code: 'ORGS.BIK_INVALID', field: 'bik' }]);
+  });
+
+  it('stores the canonical spelling of a time zone typed in another case', async () => {
+    const id = await createOrg('tz-case', { timeZone: 'europe/MOSCOW' });
+    expect((await storedOrg(id)).timeZone).toBe('Europe/Moscow');
+  });
+
   it('names the unknown time zone in the message', async () => {
     const [error] = errorsOf(await orgs.createOrganization(orgInput('tz-named', { timeZone: 'Mars/Olympus' })));
     expect(error?.vars).toEqual({ value: 'Mars/Olympus' });
@@ -178,7 +168,7 @@ describe('creating an organisation', () => {
   it('answers ORGS.SLUG_TAKEN, rather than throwing, when a concurrent transaction takes the slug first', async (ctx) => {
     if (db.mode !== 'postgres') return ctx.skip();
     const firstId = randomUUID();
-    const outcome = await racingAnUncommittedRow(firstId,
+    const outcome = await racingAnUncommittedRow(db, firstId,
       `insert into organizations (id, slug, name, short_name, category, inn, bank_account, bik, corr_account, bank_name, commission,
          created_at, updated_at) values (?, 'raced', 'ТСЖ «Первое»', 'ТСЖ', 'tszh', '7707083893', '40702810938000000001', '044525225',
          '30101810400000000225', 'ПАО Сбербанк', '{}', now(), now())`, [firstId],

@@ -1,3 +1,4 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Database, Em } from '../infra/database/database.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/app-error.ts';
@@ -9,13 +10,23 @@ import type { AccountRow, LinkProof, LinkRelation } from './accounts.entity.ts';
 
 type Deps = { readonly db: Database; readonly clock: Clock };
 
-/** Runs a step in the tenant's transaction and flushes only when it succeeded (an error writes nothing). */
-function inTenant<T>(db: Database, orgId: string, step: (em: Em) => Promise<Result<T, FieldErrors>>): Promise<Result<T, FieldErrors>> {
-  return db.withTenant(orgId, async (em) => {
+/**
+ * Runs a step in the tenant's transaction and flushes only when it succeeded (an error writes nothing). Steps
+ * look for an existing row first; when a concurrent transaction inserts the same key between that look and our
+ * commit, the unique key refuses ours, and one more run sees their row and answers as for any existing one.
+ */
+async function inTenant<T>(db: Database, orgId: string, step: (em: Em) => Promise<Result<T, FieldErrors>>): Promise<Result<T, FieldErrors>> {
+  const run = () => db.withTenant(orgId, async (em) => {
     const result = await step(em);
     if (result.ok) await em.flush();
     return result;
   });
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof UniqueConstraintViolationException) return run();
+    throw e;
+  }
 }
 
 export function makeAccountsService({ db, clock }: Deps) {

@@ -34,20 +34,31 @@ function normaliseContact(input: ContactInput): Result<string, AppError> {
   return EMAIL.test(email) && email.length <= 254 ? ok(email) : err(new AppError('ACCOUNTS.EMAIL_INVALID', { field: 'email' }));
 }
 
-/** Adds or updates a contact; consent is stamped with the clock's time and its source (152-ФЗ asks who and when). */
+/**
+ * Only the consents the caller states change: a re-import without consent columns must not erase what a
+ * resident agreed to in the bot. Each statement is stamped with the time and its source (152-ФЗ asks who and when).
+ */
+function consentChanges(input: ContactInput, now: Date): Partial<Pick<ContactRow, 'consentService' | 'consentMarketing' | 'consentAt' | 'consentSource'>> {
+  const stated = {
+    ...(input.consentService === undefined ? {} : { consentService: input.consentService }),
+    ...(input.consentMarketing === undefined ? {} : { consentMarketing: input.consentMarketing }),
+  };
+  if (Object.keys(stated).length === 0) return {};
+  return { ...stated, consentAt: now, consentSource: input.consentSource ?? null };
+}
+
+/** Adds or updates a contact of a person. */
 export async function upsertContact(em: Em, orgId: string, personId: string, input: ContactInput, now: Date): Promise<Result<ContactRow, FieldErrors>> {
   const value = normaliseContact(input);
   if (!value.ok) return err([value.error]);
   if (!(await findPerson(em, orgId, personId))) return err([new AppError('ACCOUNTS.PERSON_NOT_FOUND', { field: 'personId' })]);
-  const consents = {
-    consentService: input.consentService ?? false,
-    consentMarketing: input.consentMarketing ?? false,
-    consentAt: input.consentService || input.consentMarketing ? now : null,
-    consentSource: input.consentSource ?? null,
-  };
   const existing = await em.findOne(Contact, { org: orgId, person: personId, kind: input.kind, value: value.value });
+  const consents = consentChanges(input, now);
   if (existing) return ok(em.assign(existing, consents));
-  return ok(em.create(Contact, { id: randomUUID(), org: orgId, person: personId, kind: input.kind, value: value.value, ...consents }));
+  return ok(em.create(Contact, {
+    id: randomUUID(), org: orgId, person: personId, kind: input.kind, value: value.value,
+    consentService: false, consentMarketing: false, consentAt: null, consentSource: null, ...consents,
+  }));
 }
 
 /** A messenger identity belongs to one person per organisation; linking it again moves nothing silently. */
@@ -60,6 +71,10 @@ export async function linkIdentity(em: Em, orgId: string, personId: string, inpu
   if (!(await findPerson(em, orgId, personId))) return err([new AppError('ACCOUNTS.PERSON_NOT_FOUND', { field: 'personId' })]);
   const channel = input.channel as Channel;
   const existing = await em.findOne(Identity, { org: orgId, channel, externalId });
+  if (existing && existing.person !== personId) {
+    // Moving a messenger account to another person is a decision (the bot's re-linking), never a side effect.
+    return err([new AppError('ACCOUNTS.IDENTITY_LINKED_ELSEWHERE', { field: 'externalId' })]);
+  }
   if (existing) return ok(em.assign(existing, { phone: phone.value ?? existing.phone, consentNotifications: input.consentNotifications ?? existing.consentNotifications }));
   return ok(em.create(Identity, {
     id: randomUUID(), org: orgId, person: personId, channel, externalId, phone: phone.value, consentNotifications: input.consentNotifications ?? false,

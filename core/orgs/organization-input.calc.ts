@@ -41,12 +41,19 @@ export const DEFAULT_COMMISSION: CommissionSettings = {
   card: { mode: 'internal', basisPoints: 100 },
 };
 
+/** 'europe/MOSCOW' is accepted by Intl; store the canonical spelling so comparisons and reports agree. */
+const canonicalTimeZone = (tz: string) => new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+
+/** One message per field and code: a bad БИК also fails the account checks that depend on it. */
+const uniqueErrors = (errors: readonly AppError[]): AppError[] =>
+  errors.filter((e, i) => errors.findIndex((o) => o.code === e.code && o.field === e.field) === i);
 
 /** Collects field errors from validators; returns the values when none failed. */
 function collect<T extends Record<string, Result<unknown, AppError>>>(checks: T):
   Result<{ [K in keyof T]: T[K] extends Result<infer V, AppError> ? V : never }, FieldErrors> {
-  const errors = Object.values(checks).flatMap((r) => (r.ok ? [] : [r.error]));
+  const errors = uniqueErrors(Object.values(checks).flatMap((r) => (r.ok ? [] : [r.error])));
   if (errors.length) return err(errors);
   return ok(Object.fromEntries(Object.entries(checks).map(([k, r]) => [k, (r as { value: unknown }).value])) as never);
 }
@@ -95,7 +102,7 @@ export function validateOrganization(input: OrganizationInput): Result<ValidOrga
     shortName: required(input.shortName ?? input.name, 'shortName', 'ORGS.NAME_REQUIRED', 160),
     category: ORG_CATEGORIES.includes(input.category as OrgCategory)
       ? ok(input.category as OrgCategory) : err(new AppError('ORGS.CATEGORY_INVALID', { field: 'category' })),
-    timeZone: isValidTimeZone(timeZone) ? ok(timeZone)
+    timeZone: isValidTimeZone(timeZone) ? ok(canonicalTimeZone(timeZone))
       : err(new AppError('ORGS.TIMEZONE_INVALID', { field: 'timeZone', vars: { value: timeZone } })),
     commission: validateCommission(input.commission),
   });
