@@ -55,13 +55,11 @@ async function seedInto(em: Em, orgId: string): Promise<Omit<DemoSummary, 'creat
     await em.flush();
     for (let flat = 1; flat <= FLATS_PER_BUILDING; flat++) {
       const premise = must(await ensurePremise(em, orgId, { buildingId: building.id, number: String(flat), area: flatArea(flat + b * 100) }), 'premise');
-      await em.flush();
       const n = b * FLATS_PER_BUILDING + flat;
       const payerName = `${SURNAMES[n % SURNAMES.length]} ${NAMES[n % NAMES.length]}`;
       // The first house came with the customer's own numbers; the second had none, so FamilyPay assigns them.
       const number = b === 0 ? `10${String(flat).padStart(4, '0')}` : null;
       const account = must(await openAccount(em, orgId, { number, premiseId: premise.id, payerName, residentsCount: 1 + (n % 4) }), 'account');
-      await em.flush();
       accounts++;
       if (flat <= 5) await addDemoContact(em, orgId, account.id, payerName, flat);
     }
