@@ -8,7 +8,7 @@ import { makeQueue } from '../core/infra/queue/make-queue.ts';
 import type { QueuePort, SchedulePort } from '../core/infra/queue/queue.port.ts';
 import { makeOrgsService, type OrgsService } from '../core/orgs/index.ts';
 import { makeAccountsService, type AccountsService } from '../core/accounts/index.ts';
-import { systemClock, type Clock } from '../core/shared/clock.ts';
+import { systemClock, type Clock } from '../core/shared/index.ts';
 
 /** The one plain deps object every role passes down (STYLE.md: no DI container). */
 export type App = {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Em } from '../core/infra/database/database.ts';
 import { insertOrganization, insertRecipient, insertService, type OrganizationInput } from '../core/orgs/index.ts';
 import { ensureBuilding, ensurePremise, openAccount, upsertContact, addPerson, linkAccount } from '../core/accounts/index.ts';
-import type { Result } from '../core/shared/result.ts';
+import type { Result } from '../core/shared/index.ts';
 import type { App } from './compose.ts';
 
 export const DEMO_SLUG = 'demo';

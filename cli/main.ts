@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, parseConfig, type Config } from '../core/infra/config/config.ts';
 import { migratePostgres } from '../core/infra/database/database.ts';
-import { translate } from '../core/shared/i18n.ts';
+import { translate } from '../core/shared/index.ts';
 import { compose } from './compose.ts';
 import { seedDemo, type DemoSummary } from './demo-seed.ts';
 import { serve } from './serve.ts';

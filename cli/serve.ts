@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { makeHttpApp } from '../web/http-app.ts';
 import { healthRoutes } from '../web/health.routes.ts';
 import type { Config } from '../core/infra/config/config.ts';
-import { translate } from '../core/shared/i18n.ts';
+import { translate } from '../core/shared/index.ts';
 import { compose, type App } from './compose.ts';
 import { seedDemo } from './demo-seed.ts';
 import { startWorker } from './worker.ts';

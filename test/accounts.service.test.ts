@@ -4,10 +4,7 @@ import {
   type AccountsService, type BuildingRow,
 } from '../core/accounts/index.ts';
 import { makeOrgsService } from '../core/orgs/index.ts';
-import type { AppError } from '../core/shared/app-error.ts';
-import { settableClock } from '../core/shared/clock.ts';
-import { hasMessage, translate } from '../core/shared/i18n.ts';
-import type { Result } from '../core/shared/result.ts';
+import { settableClock, hasMessage, translate, type AppError, type Result } from '../core/shared/index.ts';
 import type { Database } from '../core/infra/database/database.ts';
 import { openTestDatabase, type TestDatabase } from './support/test-database.ts';
 import { racingAnUncommittedRow } from './support/race.ts';

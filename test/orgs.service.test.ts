@@ -4,9 +4,7 @@ import {
   DEFAULT_COMMISSION, MIN_PASSWORD_LENGTH, makeOrgsService, verifyPassword,
   type FieldErrors, type OrganizationInput, type OrgsService,
 } from '../core/orgs/index.ts';
-import type { AppError } from '../core/shared/app-error.ts';
-import { hasMessage, translate } from '../core/shared/i18n.ts';
-import type { Result } from '../core/shared/result.ts';
+import { hasMessage, translate, type AppError, type Result } from '../core/shared/index.ts';
 import type { Database } from '../core/infra/database/database.ts';
 import { openTestDatabase, type TestDatabase } from './support/test-database.ts';
 import { racingAnUncommittedRow } from './support/race.ts';

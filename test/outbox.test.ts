@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addToOutbox, claimEffect, completingOutbox, makeOutboxRelay } from '../core/infra/outbox/outbox.ts';
 import { makeInProcessQueue } from '../core/infra/queue/in-process.queue.ts';
 import type { Job, QueuePort } from '../core/infra/queue/queue.port.ts';
-import { settableClock, systemClock } from '../core/shared/clock.ts';
+import { settableClock, systemClock } from '../core/shared/index.ts';
 import { openTestDatabase, type TestDatabase } from './support/test-database.ts';
 
 let test: TestDatabase;

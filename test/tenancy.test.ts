@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeOrgsService } from '../core/orgs/index.ts';
 import { makeAccountsService } from '../core/accounts/index.ts';
-import { systemClock } from '../core/shared/clock.ts';
+import { systemClock } from '../core/shared/index.ts';
 import { PLATFORM_TABLES_WITH_ORG_ID } from '../core/infra/database/roles.ts';
 import type { Database } from '../core/infra/database/database.ts';
 import { openTestDatabase, type TestDatabase } from './support/test-database.ts';

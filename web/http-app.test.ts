@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeLogger } from '../core/infra/logger/logger.ts';
-import { AppError } from '../core/shared/app-error.ts';
+import { AppError } from '../core/shared/index.ts';
 import { healthRoutes } from './health.routes.ts';
 import { makeHttpApp } from './http-app.ts';
 

@@ -1,8 +1,7 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../core/infra/logger/logger.ts';
-import { isAppError } from '../core/shared/app-error.ts';
-import { translate, type Locale } from '../core/shared/i18n.ts';
+import { isAppError, translate, type Locale } from '../core/shared/index.ts';
 
 /** Picks Russian unless the client prefers English (Accept-Language), per the product's audience. */
 export function requestLocale(header: string | undefined): Locale {

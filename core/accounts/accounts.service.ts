@@ -1,8 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Database, Em } from '../infra/database/database.ts';
-import type { Clock } from '../shared/clock.ts';
-import { AppError } from '../shared/app-error.ts';
-import { err, ok, type Result } from '../shared/result.ts';
+import { AppError, err, ok, type Clock, type Result } from '../shared/index.ts';
 import { accountsRepo } from './accounts.repo.ts';
 import { ensureBuilding, ensurePremise, openAccount, type AccountInput, type BuildingInput, type FieldErrors, type PremiseInput } from './accounts.tx.ts';
 import { addPerson, linkAccount, linkIdentity, upsertContact, type ContactInput, type IdentityInput } from './people.tx.ts';

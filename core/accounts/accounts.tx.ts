@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Em } from '../infra/database/database.ts';
-import { AppError } from '../shared/app-error.ts';
-import { err, ok, type Result } from '../shared/result.ts';
+import { AppError, err, ok, type Result } from '../shared/index.ts';
 import { Account, Building, Premise, PREMISE_KINDS, type AccountRow, type BuildingRow, type PremiseKind, type PremiseRow } from './accounts.entity.ts';
 import { formatAssignedAccountNumber, normaliseAccountNumber } from './account-number.calc.ts';
 import { validateEls } from './phone.calc.ts';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Em } from '../infra/database/database.ts';
-import { AppError } from '../shared/app-error.ts';
-import { err, ok, type Result } from '../shared/result.ts';
+import { AppError, err, ok, type Result } from '../shared/index.ts';
 import {
   AccountLink, CHANNELS, Contact, Identity, Person,
   type AccountLinkRow, type Channel, type ContactKind, type ContactRow, type IdentityRow, type LinkProof, type LinkRelation, type PersonRow,

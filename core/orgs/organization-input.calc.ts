@@ -1,6 +1,4 @@
-import { AppError } from '../shared/app-error.ts';
-import { err, ok, type Result } from '../shared/result.ts';
-import { isValidTimeZone } from '../shared/business-day.calc.ts';
+import { AppError, err, ok, isValidTimeZone, type Result } from '../shared/index.ts';
 import {
   validateBik, validateCorrAccount, validateInn, validateKpp, validateOgrn, validateSettlementAccount,
 } from './requisites.calc.ts';

@@ -1,8 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import type { Database, Em } from '../infra/database/database.ts';
-import { AppError } from '../shared/app-error.ts';
-import { err, ok, type Result } from '../shared/result.ts';
+import { AppError, err, ok, type Result } from '../shared/index.ts';
 import { Membership, StaffUser, STAFF_ROLES,
   type CommissionRule, type OrganizationRow, type PaymentMethod, type StaffRole, type StaffUserRow } from './orgs.entity.ts';
 import { validateCommissionRule, validateRequisites,

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Em } from '../infra/database/database.ts';
-import { AppError } from '../shared/app-error.ts';
-import { err, ok, type Result } from '../shared/result.ts';
+import { AppError, err, ok, type Result } from '../shared/index.ts';
 import { Organization, Recipient, Service, SERVICE_KINDS, type OrganizationRow, type RecipientRow, type ServiceKind, type ServiceRow } from './orgs.entity.ts';
 import { validateOrganization, validateRequisites, type FieldErrors, type OrganizationInput, type RequisitesInput } from './organization-input.calc.ts';
 import { orgsRepo } from './orgs.repo.ts';

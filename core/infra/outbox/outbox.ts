@@ -1,6 +1,6 @@
 import type { Em, Database } from '../database/database.ts';
 import type { JobHandler, JobPayload, QueuePort } from '../queue/queue.port.ts';
-import type { Clock } from '../../shared/clock.ts';
+import type { Clock } from '../../shared/index.ts';
 import { OutboxMessage } from './outbox.entity.ts';
 
 export type OutboxEffect = {
