@@ -1,5 +1,4 @@
-import { ok, err, type Result } from '../shared/result.ts';
-import { AppError } from '../shared/app-error.ts';
+import { ok, err, AppError, type Result } from '../shared/index.ts';
 
 /**
  * Personal account numbers. FamilyPay assigns one when the management company has none: the sequence value,

@@ -1,5 +1,4 @@
-import { ok, err, type Result } from '../shared/result.ts';
-import { AppError } from '../shared/app-error.ts';
+import { ok, err, AppError, type Result } from '../shared/index.ts';
 
 /**
  * Phones of the +7 numbering zone, stored in E.164 (+7 and a 10-digit national number) so one person typed

@@ -11,8 +11,7 @@ import {
   withControlKey,
 } from './requisites.calc.ts';
 import { validAccountFor, validBik, validInn10, validInn12, validOgrn13, validOgrn15 } from '../../test/arbitraries/requisites.ts';
-import type { Result } from '../shared/result.ts';
-import type { AppError } from '../shared/app-error.ts';
+import type { Result, AppError } from '../shared/index.ts';
 
 const full = process.env.FULL === '1';
 const numRuns = full ? 100_000 : 1_000;

@@ -1,6 +1,4 @@
-import { ok, err, type Result } from '../shared/result.ts';
-import { AppError } from '../shared/app-error.ts';
-import type { ErrorCode } from '../shared/error-codes.ts';
+import { ok, err, AppError, type Result, type ErrorCode } from '../shared/index.ts';
 
 /**
  * Validators of Russian organisation and bank requisites. Each returns the value with whitespace removed
