@@ -1,5 +1,5 @@
 /**
- * Developer tool: `npm run migration:create -- <name>` diffs the entities against the migrations (on a fresh
+ * Developer tool: `npm run migration:create -- <snake_case_name>` diffs the entities against the migrations (on a fresh
  * in-memory PGlite, which is PostgreSQL 17) and writes the difference as a new migration, then lists it in
  * migrations/index.ts. Review the generated SQL like code.
  */
@@ -12,8 +12,8 @@ import { runMigrations } from '../core/infra/database/migrate.ts';
 import { MIGRATIONS_DIR } from '../core/infra/database/orm-options.ts';
 
 const name = process.argv[2];
-if (!name || !/^[a-z0-9-]+$/.test(name)) {
-  console.error('usage: npm run migration:create -- <kebab-case-name>');
+if (!name || !/^[a-z0-9_]+$/.test(name)) {
+  console.error('usage: npm run migration:create -- <snake_case_name>');
   process.exit(2);
 }
 const pg = new PGlite('memory://');
@@ -29,7 +29,10 @@ if (!result.fileName) {
 const className = result.fileName.replace(/\.ts$/, '');
 const indexFile = path.join(MIGRATIONS_DIR, 'index.ts');
 const index = await readFile(indexFile, 'utf8');
-const withImport = index.replace(/(import type \{ Migration \}[^\n]*\n)/, `$1import { ${className} } from './${className}.ts';\n`);
+// After the last migration import, so the list reads in the order it is applied.
+const lastImport = [...index.matchAll(/^import \{ Migration\w+ \} from [^\n]*\n/gm)].at(-1);
+const at = lastImport ? lastImport.index! + lastImport[0].length : index.indexOf('\n', index.indexOf("from '@mikro-orm/migrations'")) + 1;
+const withImport = `${index.slice(0, at)}import { ${className} } from './${className}.ts';\n${index.slice(at)}`;
 const withEntry = withImport.replace(/\] = \[([\s\S]*?)\];/, (_all, body: string) => {
   const items = body.trim() ? `${body.trimEnd()}\n` : '\n';
   return `] = [${items}  { name: '${className}', class: ${className} },\n];`;

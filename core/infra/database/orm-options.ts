@@ -5,9 +5,11 @@ import { MIGRATIONS } from '../../../migrations/index.ts';
 import { ORGS_ENTITIES } from '../../orgs/orgs.entity.ts';
 import { ACCOUNTS_ENTITIES } from '../../accounts/accounts.entity.ts';
 import { AppliedEffect, OutboxMessage } from '../outbox/outbox.entity.ts';
+import { STAFF_ENTITIES } from '../../staff/staff.entity.ts';
+import { AuditEntry } from '../../audit/audit.entity.ts';
 
 /** Every entity of every module: the schema the migrations must match (schema-diff test). */
-export const ALL_ENTITIES = [...ORGS_ENTITIES, ...ACCOUNTS_ENTITIES, OutboxMessage, AppliedEffect];
+export const ALL_ENTITIES = [...ORGS_ENTITIES, ...ACCOUNTS_ENTITIES, ...STAFF_ENTITIES, AuditEntry, OutboxMessage, AppliedEffect];
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url));
 
