@@ -42,7 +42,7 @@ export async function compose(config: Config, options: { migrate?: boolean; logg
   const { queue, schedule } = makeQueue({ redisUrl: config.REDIS_URL, logger: queueLogger(logger) });
   return {
     config, embedded: isEmbedded(config), logger, clock, secretKey, db, queue, schedule, version: VERSION,
-    orgs: makeOrgsService({ db }),
+    orgs: makeOrgsService({ db, clock }),
     accounts: makeAccountsService({ db, clock }),
     close: async () => {
       await schedule.close();

@@ -20,7 +20,7 @@ let orgB: string;
 let orgsMade = 0;
 /** A fresh organisation: its account-number sequence starts at 1. */
 async function newOrg(): Promise<string> {
-  const result = await makeOrgsService({ db }).createOrganization(orgInput(`accounts-${(orgsMade += 1)}`));
+  const result = await makeOrgsService({ db, clock }).createOrganization(orgInput(`accounts-${(orgsMade += 1)}`));
   if (!result.ok) throw new Error(result.error.map((e) => e.message).join(', '));
   return result.value.id;
 }

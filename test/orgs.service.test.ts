@@ -4,7 +4,7 @@ import {
   DEFAULT_COMMISSION, MIN_PASSWORD_LENGTH, makeOrgsService, verifyPassword,
   type FieldErrors, type OrganizationInput, type OrgsService,
 } from '../core/orgs/index.ts';
-import { hasMessage, translate, type AppError, type Result } from '../core/shared/index.ts';
+import { hasMessage, systemClock, translate, type AppError, type Result } from '../core/shared/index.ts';
 import type { Database } from '../core/infra/database/database.ts';
 import { openTestDatabase, type TestDatabase } from './support/test-database.ts';
 import { racingAnUncommittedRow } from './support/race.ts';
@@ -17,7 +17,7 @@ let orgs: OrgsService;
 beforeAll(async () => {
   test = await openTestDatabase();
   db = test.db;
-  orgs = makeOrgsService({ db });
+  orgs = makeOrgsService({ db, clock: systemClock });
 });
 afterAll(() => test.drop());
 

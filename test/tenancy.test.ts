@@ -13,7 +13,7 @@ let db: Database;
 const orgIds: Record<'a' | 'b', string> = { a: '', b: '' };
 
 async function fillOrganization(slug: string): Promise<string> {
-  const orgs = makeOrgsService({ db });
+  const orgs = makeOrgsService({ db, clock: systemClock });
   const accounts = makeAccountsService({ db, clock: systemClock });
   const org = await orgs.createOrganization(orgInput(slug));
   if (!org.ok) throw new Error(JSON.stringify(org.error));
@@ -21,6 +21,7 @@ async function fillOrganization(slug: string): Promise<string> {
   const recipient = await orgs.addRecipient(orgId, { ...orgInput(slug), name: 'МУП «Водоканал»' });
   if (!recipient.ok) throw new Error('recipient');
   await orgs.addService(orgId, { code: 'HVS', name: 'Холодная вода', unit: 'м³', kind: 'cold_water', recipientId: recipient.value.id });
+  await orgs.setCommission(orgId, 'card', { mode: 'external', basisPoints: 150 }, { userId: null, label: 'tenancy test' });
   await orgs.addStaffUser(orgId, { email: `boss@${slug}.test`, fullName: 'Иванова А. П.', password: 'correct horse battery' }, 'admin');
   const building = await accounts.addBuilding(orgId, { address: `г. Пермь, ул. Ленина, д. ${slug.length}` });
   if (!building.ok) throw new Error('building');
@@ -102,7 +103,7 @@ describe('row-level security between organisations', () => {
   });
 
   it('resolves a public slug without a tenant, and nothing else leaks through it', async () => {
-    const orgs = makeOrgsService({ db });
+    const orgs = makeOrgsService({ db, clock: systemClock });
     expect(await orgs.orgIdBySlug('beta')).toBe(orgIds.b);
     expect(await orgs.orgIdBySlug('gamma')).toBeNull();
   });

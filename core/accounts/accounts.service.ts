@@ -1,5 +1,5 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Database, Em } from '../infra/database/database.ts';
+import { tenantStep } from '../infra/database/tenant-step.ts';
 import { AppError, err, ok, type Clock, type Result } from '../shared/index.ts';
 import { accountsRepo } from './accounts.repo.ts';
 import { ensureBuilding, ensurePremise, openAccount, type AccountInput, type BuildingInput, type FieldErrors, type PremiseInput } from './accounts.tx.ts';
@@ -8,24 +8,8 @@ import type { AccountRow, LinkProof, LinkRelation } from './accounts.entity.ts';
 
 type Deps = { readonly db: Database; readonly clock: Clock };
 
-/**
- * Runs a step in the tenant's transaction and flushes only when it succeeded (an error writes nothing). Steps
- * look for an existing row first; when a concurrent transaction inserts the same key between that look and our
- * commit, the unique key refuses ours, and one more run sees their row and answers as for any existing one.
- */
-async function inTenant<T>(db: Database, orgId: string, step: (em: Em) => Promise<Result<T, FieldErrors>>): Promise<Result<T, FieldErrors>> {
-  const run = () => db.withTenant(orgId, async (em) => {
-    const result = await step(em);
-    if (result.ok) await em.flush();
-    return result;
-  });
-  try {
-    return await run();
-  } catch (e) {
-    if (e instanceof UniqueConstraintViolationException) return run();
-    throw e;
-  }
-}
+/** Steps look for an existing row first; a concurrent insert of the same key is answered by one more run. */
+const inTenant = <T>(db: Database, orgId: string, step: (em: Em) => Promise<Result<T, FieldErrors>>) => tenantStep(db, orgId, step, 'retry');
 
 export function makeAccountsService({ db, clock }: Deps) {
   return {

@@ -7,10 +7,12 @@ export type {
   OrganizationRow, RecipientRow, ServiceRow, StaffUserRow, MembershipRow,
 } from './orgs.entity.ts';
 export { makeOrgsService } from './orgs.service.ts';
-export type { OrgsService, StaffUserInput } from './orgs.service.ts';
+export type { OrgsService } from './orgs.service.ts';
+export type { StaffUserInput, StaffMember } from './staff-users.service.ts';
+export type { ProfileInput } from './organization-input.calc.ts';
 export { insertOrganization, insertRecipient, insertService } from './orgs.tx.ts';
 export type { RecipientInput, ServiceInput } from './orgs.tx.ts';
-export { validateOrganization, validateRequisites, validateCommissionRule, DEFAULT_COMMISSION } from './organization-input.calc.ts';
+export { validateOrganization, validateRequisites, validateProfile, validateCommissionRule, DEFAULT_COMMISSION } from './organization-input.calc.ts';
 export type { FieldErrors, OrganizationInput, RequisitesInput } from './organization-input.calc.ts';
 export {
   validateInn, validateKpp, validateOgrn, validateBik, validateSettlementAccount, validateCorrAccount, withControlKey,

@@ -91,19 +91,30 @@ function validateCommission(input: OrganizationInput['commission']): Result<Comm
   return ok(merged);
 }
 
-export function validateOrganization(input: OrganizationInput): Result<ValidOrganization, FieldErrors> {
-  const timeZone = input.timeZone ?? 'Europe/Moscow';
-  const requisites = validateRequisites(input);
-  const own = collect({
-    slug: SLUG.test(input.slug) ? ok(input.slug) : err(new AppError('ORGS.SLUG_INVALID', { field: 'slug' })),
+export type ProfileInput = { readonly name: string; readonly shortName?: string; readonly category: string; readonly timeZone?: string };
+export type ValidProfile = { name: string; shortName: string; category: OrgCategory; timeZone: string };
+
+export function validateProfile(input: ProfileInput): Result<ValidProfile, FieldErrors> {
+  const timeZone = input.timeZone?.trim() || 'Europe/Moscow';
+  return collect({
     name: required(input.name, 'name', 'ORGS.NAME_REQUIRED', 300),
-    shortName: required(input.shortName ?? input.name, 'shortName', 'ORGS.NAME_REQUIRED', 160),
+    shortName: required(input.shortName || input.name, 'shortName', 'ORGS.NAME_REQUIRED', 160),
     category: ORG_CATEGORIES.includes(input.category as OrgCategory)
       ? ok(input.category as OrgCategory) : err(new AppError('ORGS.CATEGORY_INVALID', { field: 'category' })),
     timeZone: isValidTimeZone(timeZone) ? ok(canonicalTimeZone(timeZone))
       : err(new AppError('ORGS.TIMEZONE_INVALID', { field: 'timeZone', vars: { value: timeZone } })),
+  });
+}
+
+export function validateOrganization(input: OrganizationInput): Result<ValidOrganization, FieldErrors> {
+  const requisites = validateRequisites(input);
+  const profile = validateProfile(input);
+  const own = collect({
+    slug: SLUG.test(input.slug) ? ok(input.slug) : err(new AppError('ORGS.SLUG_INVALID', { field: 'slug' })),
     commission: validateCommission(input.commission),
   });
-  if (!own.ok || !requisites.ok) return err([...(own.ok ? [] : own.error), ...(requisites.ok ? [] : requisites.error)]);
-  return ok({ ...requisites.value, ...own.value });
+  if (!own.ok || !requisites.ok || !profile.ok) {
+    return err([...(own.ok ? [] : own.error), ...(profile.ok ? [] : profile.error), ...(requisites.ok ? [] : requisites.error)]);
+  }
+  return ok({ ...requisites.value, ...profile.value, ...own.value });
 }

@@ -21,7 +21,8 @@ export function insertRecipient(em: Em, orgId: string, input: RecipientInput): R
   const name = input.name.trim().replace(/\s+/g, ' ');
   const nameError = name && name.length <= 300 ? [] : [new AppError('ORGS.NAME_REQUIRED', { field: 'name' })];
   if (!valid.ok || nameError.length) return err([...nameError, ...(valid.ok ? [] : valid.error)]);
-  return ok(em.create(Recipient, { id: randomUUID(), org: orgId, name, ...valid.value }));
+  const { ogrn: _registry, ...requisites } = valid.value; // a payee's ОГРН is not kept
+  return ok(em.create(Recipient, { id: randomUUID(), org: orgId, name, ...requisites }));
 }
 
 export async function insertService(em: Em, orgId: string, input: ServiceInput): Promise<Result<ServiceRow, FieldErrors>> {
