@@ -9,6 +9,8 @@ import type { QueuePort, SchedulePort } from '../core/infra/queue/queue.port.ts'
 import { makeOrgsService, type OrgsService } from '../core/orgs/index.ts';
 import { makeAccountsService, type AccountsService } from '../core/accounts/index.ts';
 import { systemClock, type Clock } from '../core/shared/index.ts';
+import { makeStaffAuthService, type StaffAuthService } from '../core/staff/index.ts';
+import { makeMailer, type Mailer } from '../core/infra/mail/mailer.ts';
 
 /** The one plain deps object every role passes down (STYLE.md: no DI container). */
 export type App = {
@@ -22,6 +24,8 @@ export type App = {
   readonly schedule: SchedulePort;
   readonly orgs: OrgsService;
   readonly accounts: AccountsService;
+  readonly auth: StaffAuthService;
+  readonly mailer: Mailer;
   readonly version: string;
   close(): Promise<void>;
 };
@@ -44,6 +48,8 @@ export async function compose(config: Config, options: { migrate?: boolean; logg
     config, embedded: isEmbedded(config), logger, clock, secretKey, db, queue, schedule, version: VERSION,
     orgs: makeOrgsService({ db, clock }),
     accounts: makeAccountsService({ db, clock }),
+    auth: makeStaffAuthService({ db, clock, secretKey }),
+    mailer: makeMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM }),
     close: async () => {
       await schedule.close();
       await queue.close();

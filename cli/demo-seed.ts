@@ -33,7 +33,7 @@ const FLATS_PER_BUILDING = 100;
 const SURNAMES = ['Иванов', 'Смирнова', 'Кузнецов', 'Попова', 'Васильев', 'Петрова', 'Соколов', 'Михайлова', 'Новиков', 'Фёдорова'];
 const NAMES = ['Алексей Петрович', 'Мария Ивановна', 'Сергей Николаевич', 'Анна Сергеевна', 'Дмитрий Олегович'];
 
-export type DemoSummary = { created: boolean; name: string; slug: string; recipients: number; services: number; buildings: number; accounts: number };
+export type DemoSummary = { created: boolean; orgId: string; name: string; slug: string; recipients: number; services: number; buildings: number; accounts: number };
 
 const must = <T>(r: Result<T, readonly unknown[]>, what: string): T => {
   if (!r.ok) throw new Error(`demo seed: ${what} is invalid: ${JSON.stringify(r.error)}`);
@@ -43,7 +43,7 @@ const must = <T>(r: Result<T, readonly unknown[]>, what: string): T => {
 /** Area 30.00–89.99 m² and 1–4 residents, fixed per flat so every run seeds the same data. */
 const flatArea = (n: number) => `${30 + ((n * 37) % 60)}.${String((n * 53) % 100).padStart(2, '0')}`;
 
-async function seedInto(em: Em, orgId: string): Promise<Omit<DemoSummary, 'created' | 'name' | 'slug'>> {
+async function seedInto(em: Em, orgId: string): Promise<Omit<DemoSummary, 'created' | 'orgId' | 'name' | 'slug'>> {
   must(insertOrganization(em, orgId, DEMO_ORG), 'organisation');
   const uk = must(insertRecipient(em, orgId, { ...DEMO_ORG, name: DEMO_ORG.name }), 'recipient УК');
   const water = must(insertRecipient(em, orgId, VODOKANAL), 'recipient водоканал');
@@ -82,7 +82,7 @@ export async function seedDemo(app: Pick<App, 'db' | 'orgs' | 'accounts'>): Prom
   const orgId = randomUUID();
   try {
     const counts = await app.db.withTenant(orgId, (em) => seedInto(em, orgId));
-    return { created: true, name: DEMO_ORG.shortName!, slug: DEMO_SLUG, ...counts };
+    return { created: true, orgId, name: DEMO_ORG.shortName!, slug: DEMO_SLUG, ...counts };
   } catch (e) {
     // Another process seeded it at the same moment: its slug won, ours rolled back whole.
     const winner = e instanceof UniqueConstraintViolationException ? await app.orgs.orgIdBySlug(DEMO_SLUG) : null;
@@ -95,5 +95,5 @@ async function describeExisting(app: Pick<App, 'orgs' | 'accounts'>, orgId: stri
   const [org, recipients, services, buildings, accounts] = await Promise.all([
     app.orgs.getOrganization(orgId), app.orgs.listRecipients(orgId), app.orgs.listServices(orgId),
     app.accounts.countBuildings(orgId), app.accounts.countAccounts(orgId)]);
-  return { created: false, name: org?.shortName ?? DEMO_SLUG, slug: DEMO_SLUG, recipients: recipients.length, services: services.length, buildings, accounts };
+  return { created: false, orgId, name: org?.shortName ?? DEMO_SLUG, slug: DEMO_SLUG, recipients: recipients.length, services: services.length, buildings, accounts };
 }

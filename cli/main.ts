@@ -4,6 +4,7 @@ import { migratePostgres } from '../core/infra/database/database.ts';
 import { translate } from '../core/shared/index.ts';
 import { compose } from './compose.ts';
 import { seedDemo, type DemoSummary } from './demo-seed.ts';
+import { ensureDemoAdmin } from './demo-admin.ts';
 import { serve } from './serve.ts';
 import { startWorker } from './worker.ts';
 
@@ -61,7 +62,12 @@ async function main(argv: string[]): Promise<void> {
       const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean' } } });
       if (!values.demo) { say('seedNeedsDemo'); process.exitCode = 2; return; }
       const app = await compose(config);
-      try { printSeed(await seedDemo(app)); } finally { await app.close(); }
+      try {
+        const summary = await seedDemo(app);
+        printSeed(summary);
+        const admin = await ensureDemoAdmin(app, summary.orgId);
+        if (admin.password) say('demoAdmin', { url: `${config.PUBLIC_URL ?? `http://localhost:${config.PORT}`}/admin`, email: admin.email, password: admin.password });
+      } finally { await app.close(); }
       return;
     }
     case 'help': case '--help': case '-h':

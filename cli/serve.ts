@@ -5,6 +5,8 @@ import type { Config } from '../core/infra/config/config.ts';
 import { translate } from '../core/shared/index.ts';
 import { compose, type App } from './compose.ts';
 import { seedDemo } from './demo-seed.ts';
+import { ensureDemoAdmin } from './demo-admin.ts';
+import { makeAdminRouter } from '../admin/admin.router.tsx';
 import { startWorker } from './worker.ts';
 
 export type Running = { readonly app: App; readonly server: Server; readonly url: string; stop(): Promise<void> };
@@ -18,21 +20,31 @@ const say = (key: string, vars: Readonly<Record<string, unknown>>) => console.lo
 export async function serve(config: Config, options: { quiet?: boolean } = {}): Promise<Running> {
   const startedAt = new Date();
   const app = await compose(config);
+  let demoAdmin: { email: string; password: string | null } | undefined;
   if (app.embedded && config.DEMO_SEED === 'auto') {
     const summary = await seedDemo(app);
     if (summary.created && !options.quiet) say('demoCreated', { ...summary });
+    demoAdmin = await ensureDemoAdmin(app, summary.orgId);
   }
   const worker = app.embedded ? await startWorker(app) : undefined;
-  const http = makeHttpApp(app.logger, [healthRoutes({ database: app.db, queue: app.queue, version: app.version, startedAt })]);
+  const publicOrigin = config.PUBLIC_URL ? new URL(config.PUBLIC_URL).origin : undefined;
+  let publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+  const admin = makeAdminRouter({
+    ...app, secretKey: app.secretKey, secure: publicOrigin?.startsWith('https:') ?? false, publicOrigin,
+    get publicUrl() { return publicUrl; },
+  });
+  const http = makeHttpApp(app.logger, [healthRoutes({ database: app.db, queue: app.queue, version: app.version, startedAt }), admin]);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = http.listen(config.PORT, config.HOST, () => resolve(s)).once('error', reject);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = config.PUBLIC_URL ?? `http://localhost:${port}`;
+  publicUrl = url;
   if (!options.quiet) {
     say('started', { mode: app.embedded ? 'embedded' : 'server', url });
     say('health', { url: `${url}/health` });
+    if (demoAdmin?.password) say('demoAdmin', { url: `${url}/admin`, email: demoAdmin.email, password: demoAdmin.password });
   }
   app.logger.info({ port, mode: app.embedded ? 'embedded' : 'server', startupMs: Date.now() - startedAt.getTime() }, 'serving');
   return {

@@ -5,6 +5,7 @@ import { accountsRepo } from './accounts.repo.ts';
 import { ensureBuilding, ensurePremise, openAccount, type AccountInput, type BuildingInput, type FieldErrors, type PremiseInput } from './accounts.tx.ts';
 import { addPerson, linkAccount, linkIdentity, upsertContact, type ContactInput, type IdentityInput } from './people.tx.ts';
 import type { AccountRow, LinkProof, LinkRelation } from './accounts.entity.ts';
+import { loadAccountCard, searchAccounts, type AccountSearch } from './account-search.ts';
 
 type Deps = { readonly db: Database; readonly clock: Clock };
 
@@ -27,6 +28,8 @@ export function makeAccountsService({ db, clock }: Deps) {
     findAccountByNumber: (orgId: string, number: string) =>
       db.withTenant(orgId, (em) => accountsRepo.findAccountByNumber(em, orgId, number.trim())),
     countAccounts: (orgId: string) => db.withTenant(orgId, (em) => accountsRepo.countAccounts(em, orgId)),
+    search: (orgId: string, search: AccountSearch) => db.withTenant(orgId, (em) => searchAccounts(em, orgId, search)),
+    card: (orgId: string, accountId: string) => db.withTenant(orgId, (em) => loadAccountCard(em, orgId, accountId)),
     countBuildings: (orgId: string) => db.withTenant(orgId, (em) => accountsRepo.countBuildings(em, orgId)),
 
     addPerson: (orgId: string, fullName: string | null) =>

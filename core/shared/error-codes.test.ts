@@ -20,7 +20,8 @@ describe('user messages', () => {
       expect(localeFiles(other)).toEqual(localeFiles(first));
       for (const file of localeFiles(first)) {
         expect({ file, keys: keysOf(other, file) }).toEqual({ file, keys: keysOf(first, file) });
-        const prefix = file === 'errors.json' ? '' : `${file.slice(0, -5)}.`;
+        const base = file.split('.')[0]!;
+        const prefix = base === 'errors' ? '' : `${base}.`;
         for (const key of keysOf(first, file)) {
           expect({ key, vars: placeholders(translate(other, prefix + key)) }).toEqual({ key, vars: placeholders(translate(first, prefix + key)) });
         }

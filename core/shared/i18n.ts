@@ -11,14 +11,19 @@ type Catalog = Record<string, string>;
 const localesDir = fileURLToPath(new URL('../../locales/', import.meta.url));
 const catalogs = new Map<Locale, Catalog>();
 
-/** Flattens every JSON file of locales/<lang>/ into `file.key` entries (errors.json → keys as they are). */
+/**
+ * Flattens every JSON file of locales/<lang>/ into `namespace.key` entries. The namespace is the file name up to
+ * its first dot, so one namespace may be split across files (admin.json, admin.settings.json → `admin.…`);
+ * errors.json holds the error codes as they are.
+ */
 function loadCatalog(locale: Locale): Catalog {
   const cached = catalogs.get(locale);
   if (cached) return cached;
   const dir = path.join(localesDir, locale);
   const catalog: Catalog = {};
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
-    const namespace = file === 'errors.json' ? '' : `${file.slice(0, -'.json'.length)}.`;
+    const base = file.split('.')[0]!;
+    const namespace = base === 'errors' ? '' : `${base}.`;
     const entries = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Record<string, string>;
     for (const [key, text] of Object.entries(entries)) catalog[namespace + key] = text;
   }

@@ -94,6 +94,27 @@ export const CONFIG_VARIABLES = {
     example: 'Asia/Yekaterinburg',
     about: 'Zone of business days and cut-offs for organisations that do not set their own.',
   },
+  SMTP_URL: {
+    schema: url(['smtp:', 'smtps:']).optional(),
+    expected: 'an SMTP URL such as smtps://user:password@smtp.example.ru:465',
+    default: '(unset: e-mails are printed on the console)',
+    example: 'smtps://noreply%40uk.ru:secret@smtp.yandex.ru:465',
+    about: 'Outgoing mail: password-reset and invitation links.',
+  },
+  MAIL_FROM: {
+    schema: z.string().min(3).max(200).default('FamilyPay <no-reply@familypay.local>'),
+    expected: 'a sender such as "УК Демо <no-reply@uk.ru>"',
+    default: 'FamilyPay <no-reply@familypay.local>',
+    example: 'Семейные платежи <no-reply@familypay.ru>',
+    about: 'Sender of outgoing mail.',
+  },
+  DEMO_ADMIN_PASSWORD: {
+    schema: z.string().min(10).optional(),
+    expected: 'at least 10 characters',
+    default: '(unset: generated, kept in DATA_DIR/demo-admin-password.txt and printed at start)',
+    example: 'демо-пароль-2026',
+    about: 'Password of admin@demo.familypay.local, the demo organisation\'s administrator.',
+  },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     expected: 'one of fatal, error, warn, info, debug, trace, silent',

@@ -1,0 +1,19 @@
+import type { AccountsService } from '../core/accounts/index.ts';
+import type { Database } from '../core/infra/database/database.ts';
+import type { Logger } from '../core/infra/logger/logger.ts';
+import type { Mailer } from '../core/infra/mail/mailer.ts';
+import type { OrgsService } from '../core/orgs/index.ts';
+import type { Clock } from '../core/shared/index.ts';
+import type { StaffAuthService } from '../core/staff/index.ts';
+import type { SessionDeps } from './session.ts';
+
+export type AdminDeps = SessionDeps & {
+  readonly db: Database;
+  readonly clock: Clock;
+  readonly orgs: OrgsService;
+  readonly accounts: AccountsService;
+  readonly auth: StaffAuthService;
+  readonly mailer: Mailer;
+  readonly publicUrl: string;
+  readonly logger: Logger;
+};
