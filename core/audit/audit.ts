@@ -41,13 +41,16 @@ export type AuditFilter = {
   readonly to?: Date;
 };
 
+/** What a person types is searched for literally: LIKE's wildcards and its escape character are escaped. */
+const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 export async function listAudit(em: Em, orgId: string, filter: AuditFilter, page: { limit: number; offset: number }):
   Promise<{ rows: AuditEntryRow[]; total: number }> {
   const where: Record<string, unknown> = { org: orgId };
-  if (filter.action) where.action = { $like: `${filter.action.replace(/[%_\\]/g, '')}%` };
+  if (filter.action) where.action = { $like: `${likeEscape(filter.action)}%` };
   if (filter.entityType) where.entityType = filter.entityType;
   if (filter.entityId) where.entityId = filter.entityId;
-  if (filter.actor) where.actorLabel = { $ilike: `%${filter.actor.replace(/[%_\\]/g, '')}%` };
+  if (filter.actor) where.actorLabel = { $ilike: `%${likeEscape(filter.actor)}%` };
   if (filter.from || filter.to) where.at = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
   const [rows, total] = await em.findAndCount(AuditEntry, where, { orderBy: { at: 'desc', id: 'desc' }, limit: page.limit, offset: page.offset });
   return { rows, total };

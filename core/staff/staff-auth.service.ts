@@ -39,21 +39,28 @@ export function makeStaffAuthService({ db, clock, secretKey }: Deps) {
   async function signIn(input: { email: string; password: string; ip: string; userAgent?: string }): Promise<Result<SignedIn, AppError>> {
     const now = clock.now();
     const key = emailKey(secretKey, input.email);
-    const limited = await db.withoutTenant(async (em) =>
-      (await staffRepo.failuresSince(em, 'email_key', key, ago(now, 3600_000))) >= LIMITS.accountFailuresPerHour
-      || (await staffRepo.failuresSince(em, 'ip', input.ip, ago(now, 3600_000))) >= LIMITS.ipFailuresPerHour);
-    if (limited) return err(new AppError('AUTH.TOO_MANY_ATTEMPTS'));
+    const ip = input.ip.slice(0, 45);
+    // Each try is counted as a failure before the password is checked, under a per-address lock: parallel guesses
+    // see each other, so a burst cannot slip past the limit (RELIABILITY.md A3).
+    const attempt = await db.withoutTenant(async (em) => {
+      await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`login:${key}`]);
+      const since = ago(now, 3600_000);
+      const limited = (await staffRepo.failuresSince(em, 'email_key', key, since)) >= LIMITS.accountFailuresPerHour
+        || (await staffRepo.failuresSince(em, 'ip', ip, since)) >= LIMITS.ipFailuresPerHour;
+      return limited ? null : staffRepo.recordAttempt(em, { emailKey: key, ip, success: false, at: now });
+    });
+    if (attempt === null) return err(new AppError('AUTH.TOO_MANY_ATTEMPTS'));
     const user = await db.withoutTenant((em) => em.findOne(StaffUser, { email: input.email.trim().toLowerCase() }));
     const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash));
     return db.withoutTenant(async (em) => {
       const orgs = user ? await staffRepo.orgsOf(em, user.id) : [];
       const allowed = !!user && passwordOk && user.active && (orgs.length > 0 || user.platformOperator);
-      await staffRepo.recordAttempt(em, { emailKey: key, ip: input.ip, success: allowed, at: now });
       if (!allowed) return invalid();
+      await em.execute('update login_attempts set success = true where id = ?', [attempt]);
       const { token, id } = newSecretToken();
       const session = em.create(StaffSession, {
         id, user: user.id, org: orgs[0]?.orgId ?? null, createdAt: now, lastSeenAt: now,
-        ip: input.ip.slice(0, 45), userAgent: input.userAgent?.slice(0, 200) ?? null,
+        ip, userAgent: input.userAgent?.slice(0, 200) ?? null,
       });
       return ok({ token, session });
     });
@@ -92,8 +99,8 @@ export function makeStaffAuthService({ db, clock, secretKey }: Deps) {
     /** Only among the user's own memberships; anything else is answered as not found. */
     switchOrg: (context: StaffContext, orgId: string): Promise<boolean> => db.withoutTenant(async (em) => {
       if (!context.orgs.some((o) => o.orgId === orgId)) return false;
-      await em.execute('update staff_sessions set org_id = ? where id = ?', [orgId, context.sessionId]);
-      return true;
+      const moved = await em.execute<{ id: string }[]>('update staff_sessions set org_id = ? where id = ? and revoked_at is null returning id', [orgId, context.sessionId]);
+      return moved.length === 1;
     }),
 
     issuePasswordToken: (userId: string, purpose: TokenPurpose) => issuePasswordToken(db, clock, userId, purpose),
@@ -101,7 +108,7 @@ export function makeStaffAuthService({ db, clock, secretKey }: Deps) {
       const user = await db.withoutTenant((em) => em.findOne(StaffUser, { email: email.trim().toLowerCase(), active: true }));
       return user ? { userId: user.id, token: await issuePasswordToken(db, clock, user.id, 'reset') } : null;
     },
-    setPasswordWithToken: (token: string, password: string) => setPasswordWithToken(db, clock, token, password),
+    setPasswordWithToken: (token: string, password: string) => setPasswordWithToken(db, clock, secretKey, token, password),
   };
 }
 
@@ -115,8 +122,11 @@ async function issuePasswordToken(db: Database, clock: Clock, userId: string, pu
   return token;
 }
 
-/** One use only; the new password ends every session the user had (a reset usually follows a suspicion). */
-async function setPasswordWithToken(db: Database, clock: Clock, token: string, password: string): Promise<Result<{ userId: string }, AppError>> {
+/**
+ * One use only. The new password ends every session the user had and cancels their other links (a reset usually
+ * follows a suspicion), and lifts the lockout: the failures on record were guesses at the old password.
+ */
+async function setPasswordWithToken(db: Database, clock: Clock, secretKey: string, token: string, password: string): Promise<Result<{ userId: string }, AppError>> {
   if (password.length < MIN_PASSWORD_LENGTH) {
     return err(new AppError('ORGS.PASSWORD_TOO_SHORT', { field: 'password', vars: { min: MIN_PASSWORD_LENGTH } }));
   }
@@ -128,8 +138,10 @@ async function setPasswordWithToken(db: Database, clock: Clock, token: string, p
       [now, hashToken(token), now]);
     const userId = used[0]?.user_id;
     if (!userId) return err(new AppError('AUTH.TOKEN_INVALID'));
-    await em.execute('update users set password_hash = ? where id = ?', [passwordHash, userId]);
+    const [user] = await em.execute<{ email: string }[]>('update users set password_hash = ? where id = ? returning email', [passwordHash, userId]);
     await em.execute('update staff_sessions set revoked_at = ? where user_id = ? and revoked_at is null', [now, userId]);
+    await em.execute('update password_tokens set used_at = ? where user_id = ? and used_at is null', [now, userId]);
+    await em.execute('delete from login_attempts where email_key = ? and not success', [emailKey(secretKey, user!.email)]);
     return ok({ userId });
   });
 }

@@ -18,7 +18,9 @@ export const staffRepo = {
     return row?.n ?? 0;
   },
 
-  recordAttempt: (em: Em, attempt: { emailKey: string; ip: string; success: boolean; at: Date }) =>
-    em.execute('insert into login_attempts (email_key, ip, success, at) values (?, ?, ?, ?)',
-      [attempt.emailKey, attempt.ip, attempt.success, attempt.at]),
+  async recordAttempt(em: Em, attempt: { emailKey: string; ip: string; success: boolean; at: Date }): Promise<string> {
+    const [row] = await em.execute<{ id: string }[]>('insert into login_attempts (email_key, ip, success, at) values (?, ?, ?, ?) returning id',
+      [attempt.emailKey, attempt.ip.slice(0, 45), attempt.success, attempt.at]);
+    return String(row!.id);
+  },
 };
