@@ -75,7 +75,7 @@ describe('buildings and premises', () => {
     expect(await accounts.countBuildings(orgA)).toBe(before + 2);
   });
 
-  // BUG: a unique violation from a concurrent insert escapes as an exception (accounts.service.ts inTenant, line 13).
+  // A concurrent insert of the same key meets the unique key; the step runs once more and answers as for an existing row.
   it('returns the building a concurrent transaction has just created for the same address, rather than throwing', async (ctx) => {
     if (db.mode !== 'postgres') return ctx.skip();
     const id = '5f0c1a52-7d1e-4d55-9a0c-1d2b3c4d5e6f';
@@ -155,7 +155,7 @@ describe('account numbers', () => {
     expect(await accounts.countAccounts(orgA)).toBe(before);
   });
 
-  // BUG: a unique violation from a concurrent insert escapes as an exception (accounts.service.ts inTenant, line 13).
+  // A concurrent insert of the same key meets the unique key; the step runs once more and answers as for an existing row.
   it('answers ACCOUNTS.NUMBER_TAKEN, rather than throwing, when a concurrent transaction takes the same number first', async (ctx) => {
     if (db.mode !== 'postgres') return ctx.skip();
     const outcome = await racingAnUncommittedRow(db, orgA,
