@@ -5,6 +5,7 @@ import { translate } from '../core/shared/index.ts';
 import { compose } from './compose.ts';
 import { seedDemo, type DemoSummary } from './demo-seed.ts';
 import { ensureDemoAdmin } from './demo-admin.ts';
+import { userCommand } from './user-command.ts';
 import { serve } from './serve.ts';
 import { startWorker } from './worker.ts';
 
@@ -68,6 +69,11 @@ async function main(argv: string[]): Promise<void> {
         const admin = await ensureDemoAdmin(app, summary.orgId);
         if (admin.password) say('demoAdmin', { url: `${config.PUBLIC_URL ?? `http://localhost:${config.PORT}`}/admin`, email: admin.email, password: admin.password });
       } finally { await app.close(); }
+      return;
+    }
+    case 'user': {
+      const app = await compose(config);
+      try { process.exitCode = await userCommand(app, rest); } finally { await app.close(); }
       return;
     }
     case 'help': case '--help': case '-h':

@@ -47,7 +47,7 @@ describe('familypay command', () => {
   });
 
   it('prints usage for help and refuses an unknown command', async () => {
-    expect((await familypay(['help'], {})).stdout).toContain('familypay <serve|worker|migrate|seed --demo|help>');
+    expect((await familypay(['help'], {})).stdout).toContain('familypay <serve|worker|migrate|seed --demo|user add|help>');
     const unknown = await familypay(['frobnicate'], {});
     expect(unknown.code).toBe(2);
     expect(unknown.stdout).toContain('«frobnicate»');
@@ -63,13 +63,23 @@ describe('familypay command', () => {
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ status: 'ok', database: { ok: true, mode: 'pglite' }, queue: { ok: true, kind: 'in-process' } });
       expect((await fetch(`${url}/nowhere`)).status).toBe(404);
+      const login = await fetch(`${url}/admin/login`);
+      expect([login.status, (await login.text()).includes('Вход для сотрудников')]).toEqual([200, true]);
     } finally {
       expect(await server.stop()).toBe(0);
     }
     const again = await familypay(['seed', '--demo'], { DATA_DIR: dataDir });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Демо-организация «УК «Демо»» уже есть (лицевых счетов 200); ничего не изменено.');
-  }, 120_000);
+    expect(again.stdout).toMatch(/почта admin@demo\.familypay\.local, пароль \S{10,}/);
+
+    const added = await familypay(['user', 'add', '--org', 'demo', '--email', 'Buh@Demo.ru', '--role', 'accountant'], { DATA_DIR: dataDir });
+    expect(added.code).toBe(0);
+    expect(added.stdout).toContain('Сотрудник buh@demo.ru добавлен в организацию demo с ролью accountant.');
+    expect(added.stdout).toMatch(/Пароль \(покажем один раз\): \S{12,}/);
+    const twice = await familypay(['user', 'add', '--org', 'demo', '--email', 'buh@demo.ru'], { DATA_DIR: dataDir });
+    expect([twice.code, twice.stderr.trim()]).toEqual([1, 'Сотрудник с такой почтой уже есть.']);
+  }, 180_000);
 
   it('migrates a PostgreSQL database once, then reports it up to date, and seeds the demo there', async (ctx) => {
     const server = await postgresUrl();
