@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PLATFORM_TABLES_WITH_ORG_ID } from '../core/infra/database/roles.ts';
+import { ID_PARAMS } from '../admin/admin.router.tsx';
+import { openTestDatabase, type TestDatabase } from './support/test-database.ts';
+import { Browser, startAdmin, type AdminHarness } from './support/admin-harness.ts';
+import { orgInput } from './fixtures/orgs.ts';
+
+/**
+ * RELIABILITY.md A1 at the HTTP layer. Every route and method is read from the admin router itself, so a route
+ * added later is covered without touching this test. Organisation A's staff call each one with organisation B's
+ * ids (in the path and in every id-like form field): each answers 404 (403 where a role check stops it first),
+ * and B's data is byte-for-byte the same afterwards.
+ */
+const PASSWORD = 'correct horse battery';
+type Org = { orgId: string; recipientId: string; serviceId: string; accountId: string; membershipId: string };
+
+let test: TestDatabase;
+let admin: AdminHarness;
+const orgs: Record<'a' | 'b', Org> = {} as never;
+
+async function fill(slug: string): Promise<Org> {
+  const org = await admin.orgs.createOrganization(orgInput(slug));
+  if (!org.ok) throw new Error(JSON.stringify(org.error));
+  const orgId = org.value.id;
+  const recipient = await admin.orgs.addRecipient(orgId, { ...orgInput(slug), name: 'Водоканал' });
+  const service = recipient.ok ? await admin.orgs.addService(orgId, { code: 'HVS', name: 'Холодная вода', unit: 'м³', kind: 'cold_water', recipientId: recipient.value.id }) : null;
+  await admin.orgs.addStaffUser(orgId, { email: `admin@${slug}.test`, fullName: 'Админ', password: PASSWORD }, 'admin');
+  await admin.orgs.addStaffUser(orgId, { email: `operator@${slug}.test`, fullName: 'Оператор', password: PASSWORD }, 'operator');
+  const building = await admin.accounts.addBuilding(orgId, { address: `г. Пермь, ул. ${slug}, д. 1` });
+  const premise = building.ok ? await admin.accounts.addPremise(orgId, { buildingId: building.value.id, number: '1', area: '40' }) : null;
+  const account = premise?.ok ? await admin.accounts.openAccount(orgId, { premiseId: premise.value.id, payerName: 'Петров П. П.' }) : null;
+  const staff = await admin.orgs.listStaff(orgId);
+  if (!service?.ok || !account?.ok || !recipient.ok) throw new Error('fixture');
+  return { orgId, recipientId: recipient.value.id, serviceId: service.value.id, accountId: account.value.id, membershipId: staff[1]!.membershipId };
+}
+
+/** Every tenant row of an organisation, as its own staff would see it, hashed. */
+async function fingerprint(orgId: string): Promise<string> {
+  const tables = await test.db.withoutTenant((em) => em.execute<{ table_name: string }[]>(
+    `select distinct table_name from information_schema.columns where table_schema = 'public' and column_name = 'org_id' order by 1`));
+  const names = ['organizations', ...tables.map((t) => t.table_name).filter((t) => !PLATFORM_TABLES_WITH_ORG_ID.includes(t))];
+  const dump = await test.db.withTenant(orgId, async (em) => {
+    const out: Record<string, unknown> = {};
+    for (const t of names) out[t] = await em.execute(`select * from "${t}" order by 1`);
+    out.users = await em.execute(`select u.* from users u join memberships m on m.user_id = u.id order by u.id`);
+    return out;
+  });
+  return createHash('sha256').update(JSON.stringify(dump)).digest('hex');
+}
+
+type RouteInfo = { method: string; path: string };
+function routesOf(): RouteInfo[] {
+  const stack = (admin.router as unknown as { stack: { route?: { path: string; methods: Record<string, boolean> } }[] }).stack;
+  return stack.flatMap((layer) => (layer.route ? Object.keys(layer.route.methods).map((m) => ({ method: m.toUpperCase(), path: layer.route!.path })) : []));
+}
+
+const idOf: Record<string, keyof Org> = { accountId: 'accountId', recipientId: 'recipientId', serviceId: 'serviceId', membershipId: 'membershipId' };
+const OTHER_PARAMS: Record<string, string> = { lang: 'ru', file: 'admin.css' };
+
+function withIdsOf(path: string, target: Org): string {
+  return path.replace(/:(\w+)/g, (_all, name: string) => (idOf[name] ? target[idOf[name]!] : OTHER_PARAMS[name] ?? name));
+}
+
+/** A form that tries to point at B everywhere an id could go, with otherwise plausible values. */
+function hostileForm(target: Org): Record<string, string> {
+  const { commission: _none, ...requisites } = orgInput('intruded');
+  return {
+    ...(requisites as Record<string, string>), timeZone: 'Europe/Moscow',
+    orgId: target.orgId, recipientId: target.recipientId, serviceId: target.serviceId, accountId: target.accountId,
+    membershipId: target.membershipId, active: '0', role: 'lawyer', name: 'Взлом', shortName: 'Взлом', code: 'HACK', unit: 'шт', kind: 'other',
+    email: 'intruder@evil.test', fullName: 'Злоумышленник', adminEmail: 'intruder@evil.test',
+  };
+}
+
+/** Sign-out and password routes end the caller's session; they go last so every other route is tried signed in. */
+const LAST = new Set(['/admin/logout', '/admin/password/set']);
+
+beforeAll(async () => {
+  test = await openTestDatabase();
+  admin = await startAdmin(test.db);
+  orgs.a = await fill('alpha');
+  orgs.b = await fill('beta');
+});
+afterAll(async () => { await admin.close(); await test.drop(); });
+
+describe('tenant isolation over HTTP (RELIABILITY.md A1)', () => {
+  it('finds the routes to check in the router itself', () => {
+    const routes = routesOf();
+    expect(routes.length).toBeGreaterThanOrEqual(12);
+    expect(routes.some((r) => ID_PARAMS.some((p) => r.path.includes(`:${p}`)))).toBe(true);
+  });
+
+  it.each([['admin'], ['operator']] as const)("lets A's %s neither read nor change B through any route", async (role) => {
+    const before = await fingerprint(orgs.b.orgId);
+    const browser = new Browser(admin.url);
+    expect(await browser.signIn(`${role}@alpha.test`, PASSWORD)).toBe(303);
+    const routes = routesOf().sort((x, y) => Number(LAST.has(x.path)) - Number(LAST.has(y.path)));
+    const outcomes: string[] = [];
+    for (const { method, path } of routes) {
+      const url = withIdsOf(path, orgs.b);
+      const res = method === 'GET' ? await browser.get(url) : await browser.post(url, hostileForm(orgs.b));
+      const targetsB = ID_PARAMS.some((p) => path.includes(`:${p}`)) || path === '/admin/org';
+      const leaked = res.text.includes(orgs.b.accountId) || res.text.includes('beta.test') || res.text.includes('ул. beta');
+      outcomes.push(`${method} ${path} → ${res.status}${leaked ? ' LEAK' : ''}`);
+      if (targetsB) expect(`${method} ${path} → ${res.status}`).toMatch(/→ 40[34]$/);
+      expect(res.status, `${method} ${path}`).toBeLessThan(500);
+      expect(leaked, `${method} ${path} shows B's data`).toBe(false);
+    }
+    expect(await fingerprint(orgs.b.orgId), outcomes.join('\n')).toBe(before);
+  });
+
+  it('answers 404 for ids that are not UUIDs instead of failing in SQL', async () => {
+    const browser = new Browser(admin.url);
+    await browser.signIn('admin@alpha.test', PASSWORD);
+    expect((await browser.get("/admin/accounts/1' or '1'='1")).status).toBe(404);
+  });
+});
