@@ -6,6 +6,10 @@ import { loadSession, verifyCsrf, locals, requireStaff } from './session.ts';
 import { authRoutes } from './routes/auth.routes.tsx';
 import { accountsRoutes } from './routes/accounts.routes.tsx';
 import { auditRoutes } from './routes/audit.routes.tsx';
+import { settingsRoutes } from './routes/settings.routes.tsx';
+import { catalogRoutes } from './routes/catalog.routes.tsx';
+import { staffRoutes } from './routes/staff.routes.tsx';
+import { platformRoutes } from './routes/platform.routes.tsx';
 import { notFound } from './routes/not-found.tsx';
 
 const require = createRequire(import.meta.url);
@@ -43,5 +47,9 @@ export function makeAdminRouter(deps: AdminDeps): Router {
   authRoutes(router, deps);
   accountsRoutes(router, deps);
   auditRoutes(router, deps);
+  settingsRoutes(router, deps);
+  catalogRoutes(router, deps);
+  staffRoutes(router, deps);
+  platformRoutes(router, deps);
   return router;
 }

@@ -3,11 +3,10 @@
  * in-memory PGlite, which is PostgreSQL 17) and writes the difference as a new migration, then lists it in
  * migrations/index.ts. Review the generated SQL like code.
  */
-import { PGlite } from '@electric-sql/pglite';
 import type { Migrator } from '@mikro-orm/migrations';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { initPgliteOrm } from '../core/infra/database/database.ts';
+import { initPgliteOrm, newPglite } from '../core/infra/database/database.ts';
 import { runMigrations } from '../core/infra/database/migrate.ts';
 import { MIGRATIONS_DIR } from '../core/infra/database/orm-options.ts';
 
@@ -16,7 +15,7 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
   console.error('usage: npm run migration:create -- <snake_case_name>');
   process.exit(2);
 }
-const pg = new PGlite('memory://');
+const pg = newPglite();
 const orm = await initPgliteOrm(pg);
 await runMigrations(orm);
 const result = await (orm.getMigrator() as Migrator).createMigration(MIGRATIONS_DIR, false, false, name);

@@ -4,6 +4,7 @@ import { Migration20261126011159_initial } from './Migration20261126011159_initi
 import { Migration20261126011500_tenancy } from './Migration20261126011500_tenancy.ts';
 import { Migration20261126013321_staff_audit } from './Migration20261126013321_staff_audit.ts';
 import { Migration20261126013400_staff_security } from './Migration20261126013400_staff_security.ts';
+import { Migration20261126015301_search_indexes } from './Migration20261126015301_search_indexes.ts';
 
 /** Applied in this order; listed statically so no .ts file is imported at run time by path (STACK.md G8). */
 export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
@@ -11,4 +12,5 @@ export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
   { name: 'Migration20261126011500_tenancy', class: Migration20261126011500_tenancy },
   { name: 'Migration20261126013321_staff_audit', class: Migration20261126013321_staff_audit },
   { name: 'Migration20261126013400_staff_security', class: Migration20261126013400_staff_security },
+  { name: 'Migration20261126015301_search_indexes', class: Migration20261126015301_search_indexes },
 ];

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
-import { PGlite } from '@electric-sql/pglite';
-import { initPgliteOrm } from '../core/infra/database/database.ts';
+import type { PGlite } from '@electric-sql/pglite';
+import { initPgliteOrm, newPglite } from '../core/infra/database/database.ts';
 import { pendingSchemaDiff, runMigrations } from '../core/infra/database/migrate.ts';
 import { baseOrmOptions } from '../core/infra/database/orm-options.ts';
 import { createScratchDatabase } from './support/test-database.ts';
@@ -10,7 +10,7 @@ import { postgresUrl } from './support/services.ts';
 
 describe('migrations match the entities', () => {
   it('leave no schema difference on embedded PGlite', async () => {
-    const pg = new PGlite('memory://');
+    const pg = newPglite();
     const orm = await initPgliteOrm(pg);
     try {
       expect(await runMigrations(orm)).not.toHaveLength(0);
@@ -41,7 +41,7 @@ describe('the schema diff check can fail', () => {
   let pg: PGlite;
   let orm: MikroORM;
   beforeAll(async () => {
-    pg = new PGlite('memory://');
+    pg = newPglite();
     orm = await initPgliteOrm(pg);
     await runMigrations(orm);
   });

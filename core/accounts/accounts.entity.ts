@@ -25,6 +25,7 @@ export const Building = defineEntity({
   name: 'Building',
   tableName: 'buildings',
   uniques: [{ properties: ['org', 'addressKey'] }],
+  indexes: [{ name: 'buildings_address_trgm_index', expression: 'create index "buildings_address_trgm_index" on "buildings" using gin ("address_key" gin_trgm_ops)' }],
   properties: (p) => ({
     id: p.uuid().primary().onCreate(() => randomUUID()),
     org: () => p.manyToOne(Organization).mapToPk(),
@@ -58,6 +59,11 @@ export const Account = defineEntity({
   name: 'Account',
   tableName: 'accounts',
   uniques: [{ properties: ['org', 'number'] }],
+  // Staff search (account-search.ts): number prefix, and the payer's name anywhere in it (trigrams).
+  indexes: [
+    { name: 'accounts_org_number_prefix_index', expression: 'create index "accounts_org_number_prefix_index" on "accounts" ("org_id", "number" varchar_pattern_ops)' },
+    { name: 'accounts_payer_trgm_index', expression: 'create index "accounts_payer_trgm_index" on "accounts" using gin (lower("payer_name") gin_trgm_ops)' },
+  ],
   properties: (p) => ({
     id: p.uuid().primary().onCreate(() => randomUUID()),
     org: () => p.manyToOne(Organization).mapToPk(),

@@ -1,6 +1,7 @@
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { PostgreSqlDriver, type SqlEntityManager } from '@mikro-orm/postgresql';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGliteDriver } from 'mikro-orm-pglite';
 import { mkdir } from 'node:fs/promises';
 import { baseOrmOptions } from './orm-options.ts';
@@ -75,7 +76,7 @@ export async function migratePostgres(databaseUrl: string): Promise<string[]> {
 async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
   const dir = options.pgliteDir ?? 'memory://';
   if (!dir.startsWith('memory://')) await mkdir(dir, { recursive: true });
-  const pg = new PGlite(dir);
+  const pg = newPglite(dir);
   await pg.waitReady;
   const orm = await initPgliteOrm(pg);
   if (options.migrate !== false) await runMigrations(orm);
@@ -86,6 +87,9 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
     await pg.close();
   });
 }
+
+/** PGlite with the extensions our migrations use (pg_trgm serves the staff search). */
+export const newPglite = (dir = 'memory://'): PGlite => new PGlite(dir, { extensions: { pg_trgm } });
 
 export async function initPgliteOrm(pg: PGlite): Promise<AnyOrm> {
   return (await MikroORM.init({
