@@ -5,6 +5,8 @@ import { Migration20261126011500_tenancy } from './Migration20261126011500_tenan
 import { Migration20261126013321_staff_audit } from './Migration20261126013321_staff_audit.ts';
 import { Migration20261126013400_staff_security } from './Migration20261126013400_staff_security.ts';
 import { Migration20261126015301_search_indexes } from './Migration20261126015301_search_indexes.ts';
+import { Migration20261126015900_account_search } from './Migration20261126015900_account_search.ts';
+import { Migration20261126020050_payer_sort_index } from './Migration20261126020050_payer_sort_index.ts';
 
 /** Applied in this order; listed statically so no .ts file is imported at run time by path (STACK.md G8). */
 export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
@@ -13,4 +15,6 @@ export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
   { name: 'Migration20261126013321_staff_audit', class: Migration20261126013321_staff_audit },
   { name: 'Migration20261126013400_staff_security', class: Migration20261126013400_staff_security },
   { name: 'Migration20261126015301_search_indexes', class: Migration20261126015301_search_indexes },
+  { name: 'Migration20261126015900_account_search', class: Migration20261126015900_account_search },
+  { name: 'Migration20261126020050_payer_sort_index', class: Migration20261126020050_payer_sort_index },
 ];

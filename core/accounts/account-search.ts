@@ -1,4 +1,5 @@
 import type { Em } from '../infra/database/database.ts';
+import { addressKey } from './address.calc.ts';
 import { Account, AccountLink, Building, Contact, Identity, Person, Premise,
   type AccountRow, type BuildingRow, type ContactRow, type IdentityRow, type PersonRow, type PremiseRow, type AccountLinkRow } from './accounts.entity.ts';
 
@@ -18,30 +19,28 @@ const ORDER: Record<AccountSort, string> = {
 /** LIKE wildcards typed by a user are searched for literally. */
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/**
- * Staff search by account number (prefix), payer's name or address (anywhere in it). Trigram indexes serve the
- * substring searches (migration «search»); RLS already limits rows to the tenant, the org filter uses the index.
- */
+/** Staff search by account number (prefix), payer's name or address (anywhere in it), sorted and paged. */
 export async function searchAccounts(em: Em, orgId: string, search: AccountSearch): Promise<{ rows: AccountListRow[]; total: number }> {
   const q = (search.q ?? '').trim().replace(/\s+/g, ' ').slice(0, 100);
-  const params: unknown[] = [orgId];
-  let where = 'a.org_id = ?';
-  if (q) {
-    const like = `%${likeEscape(q.toLowerCase())}%`;
-    where += ` and (a.number like ? or lower(a.payer_name) like ? or b.address_key like ?)`;
-    params.push(`${likeEscape(q)}%`, like, `%${likeEscape(q.toLowerCase().replace(/ё/g, 'е').replace(/[.,;]+/g, ' ').replace(/\s+/g, ' ').trim())}%`);
-  }
-  const from = `from accounts a left join premises p on p.id = a.premise_id left join buildings b on b.id = p.building_id where ${where}`;
   const dir = search.dir === 'desc' ? 'desc' : 'asc';
   const order = ORDER[search.sort ?? 'number'].split(', ').map((c) => `${c} ${dir}`).join(', ');
-  const [rows, [count]] = await Promise.all([
-    em.execute<{ id: string; number: string; payer_name: string | null; address: string | null; premise_number: string | null; area: string | null; residents_count: number; status: 'open' | 'closed' }[]>(
-      `select a.id, a.number, a.payer_name, b.address, p.number as premise_number, p.area::text as area, a.residents_count, a.status
-       ${from} order by ${order}, a.id limit ? offset ?`, [...params, search.limit, search.offset]),
-    em.execute<{ n: number }[]>(`select count(*)::int as n ${from}`, params),
-  ]);
+  // Candidates come from fp_account_search (migration «account_search»): it applies the transaction's tenant itself
+  // so the indexes can serve LIKE, which row-level security would otherwise keep out of index scans.
+  const words = addressKey(q).split(' ').filter(Boolean).slice(0, 8).map((w) => `%${likeEscape(w)}%`);
+  // No words (a query of punctuation only) must match no address, not all of them: `like all (null)` is null.
+  const wordsSql = words.length ? `array[${words.map(() => '?').join(', ')}]::text[]` : 'null::text[]';
+  const hitParams = q ? [`${likeEscape(q)}%`, `%${likeEscape(q.toLowerCase())}%`, ...words] : [];
+  const hits = q ? `with hits as materialized (select id from fp_account_search(?, ?, ${wordsSql})) ` : '';
+  // The candidates are found once and counted in the same statement as the page.
+  const total = q ? '(select count(*) from hits)::int' : '(select count(*) from accounts where org_id = ?)::int';
+  const rows = await em.execute<{ id: string; number: string; payer_name: string | null; address: string | null; premise_number: string | null; area: string | null; residents_count: number; status: 'open' | 'closed'; total: number }[]>(
+    `${hits}select a.id, a.number, a.payer_name, b.address, p.number as premise_number, p.area::text as area, a.residents_count, a.status, ${total} as total
+     from accounts a ${q ? 'join hits h on h.id = a.id' : ''} left join premises p on p.id = a.premise_id left join buildings b on b.id = p.building_id
+     where a.org_id = ? order by ${order}, a.id limit ? offset ?`, [...hitParams, ...(q ? [] : [orgId]), orgId, search.limit, search.offset]);
+  // A page past the end has no row to carry the total; ask for it alone then.
+  const count = rows[0]?.total ?? (search.offset > 0 ? (await em.execute<{ n: number }[]>(`${hits}select ${total} as n`, q ? hitParams : [orgId]))[0]?.n : 0);
   return {
-    total: count?.n ?? 0,
+    total: count ?? 0,
     rows: rows.map((r) => ({ id: r.id, number: r.number, payerName: r.payer_name, address: r.address, premiseNumber: r.premise_number,
       area: r.area, residentsCount: r.residents_count, status: r.status })),
   };

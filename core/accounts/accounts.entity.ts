@@ -62,6 +62,7 @@ export const Account = defineEntity({
   // Staff search (account-search.ts): number prefix, and the payer's name anywhere in it (trigrams).
   indexes: [
     { name: 'accounts_org_number_prefix_index', expression: 'create index "accounts_org_number_prefix_index" on "accounts" ("org_id", "number" varchar_pattern_ops)' },
+    { name: 'accounts_org_payer_index', properties: ['org', 'payerName'] },
     { name: 'accounts_payer_trgm_index', expression: 'create index "accounts_payer_trgm_index" on "accounts" using gin (lower("payer_name") gin_trgm_ops)' },
   ],
   properties: (p) => ({

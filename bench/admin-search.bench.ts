@@ -1,0 +1,79 @@
+/**
+ * Accounts search page of the admin app over 100 000 accounts, 50 concurrent staff (autocannon), on PostgreSQL.
+ * `npm run bench -- admin-search [accounts=100000] [seconds=20]`; uses DATABASE_URL or the local server.
+ * Prints p50/p99 latency and requests per second per query kind, and the weight of the heaviest admin page.
+ */
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { makeLogger } from '../core/infra/logger/logger.ts';
+import { openDatabase, migratePostgres } from '../core/infra/database/database.ts';
+import { createScratchDatabase } from '../test/support/test-database.ts';
+import { Browser, startAdmin } from '../test/support/admin-harness.ts';
+import { orgInput } from '../test/fixtures/orgs.ts';
+
+const ACCOUNTS = Number(process.argv[2] ?? 100_000);
+const SECONDS = Number(process.argv[3] ?? 20);
+const server = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PASSWORD = 'bench password 123';
+
+const scratch = await createScratchDatabase(server);
+await migratePostgres(scratch.url);
+const db = await openDatabase({ databaseUrl: scratch.url, migrate: false, poolMax: 20 });
+const admin = await startAdmin(db);
+try {
+  const org = await admin.orgs.createOrganization(orgInput('bench'));
+  if (!org.ok) throw new Error('org');
+  const orgId = org.value.id;
+  await admin.orgs.addStaffUser(orgId, { email: 'bench@bench.test', fullName: 'Bench', password: PASSWORD }, 'operator');
+  const started = performance.now();
+  // Bulk fixture in SQL (the import path comes with registries): 500 buildings × 200 flats, Russian names.
+  await db.withTenant(orgId, (em) => em.execute(`
+    with b as (insert into buildings (id, org_id, address, address_key, created_at)
+      select gen_random_uuid(), ?, 'г. Пермь, ул. ' || (array['Ленина','Мира','Сибирская','Пушкина','Гагарина'])[1 + i % 5] || ', д. ' || i,
+             'г пермь ул ' || lower((array['Ленина','Мира','Сибирская','Пушкина','Гагарина'])[1 + i % 5]) || ' д ' || i, now()
+      from generate_series(1, ?) i returning id),
+    p as (insert into premises (id, org_id, building_id, number, kind, area, created_at)
+      select gen_random_uuid(), ?, b.id, f::text, 'residential', 30 + f % 60, now() from b, generate_series(1, 200) f returning id)
+    insert into accounts (id, org_id, number, number_assigned, premise_id, payer_name, residents_count, status, created_at, updated_at)
+      select gen_random_uuid(), ?, lpad((row_number() over ())::text, 9, '0'), false, p.id,
+        (array['Иванов','Смирнова','Кузнецов','Попова','Васильев','Петрова','Соколов','Михайлова','Новиков','Фёдорова'])[1 + (random()*9)::int]
+          || ' ' || (array['Алексей','Мария','Сергей','Анна','Дмитрий','Ольга'])[1 + (random()*5)::int] || ' ' || (row_number() over ()),
+        1 + (random()*3)::int, 'open', now(), now()
+      from p`, [orgId, ACCOUNTS / 200, orgId, orgId]));
+  // Statistics as autovacuum would gather them (ANALYZE needs the owner, not the application role).
+  const owner = new pg.Client({ connectionString: scratch.url });
+  await owner.connect();
+  await owner.query('analyze');
+  await owner.end();
+  console.log(`fixture: ${ACCOUNTS} accounts in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  const browser = new Browser(admin.url);
+  await browser.signIn('bench@bench.test', PASSWORD);
+  const cookie = `fp_sid=${browser.cookie('fp_sid')}`;
+  const queries: [string, string][] = [
+    ['list, first page', '/admin/accounts'],
+    ['by surname', `/admin/accounts?q=${encodeURIComponent('Смирнова')}`],
+    ['by address', `/admin/accounts?q=${encodeURIComponent('Сибирская, д. 27')}`],
+    ['by number prefix', '/admin/accounts?q=0000123'],
+    ['sorted by payer, page 40', '/admin/accounts?sort=payer&dir=desc&page=40'],
+  ];
+  console.log(`accounts search page, ${ACCOUNTS} accounts, 50 connections, ${SECONDS} s each (PostgreSQL)`);
+  for (const [name, path] of queries) {
+    const result = await autocannon({ url: admin.url + path, connections: 50, duration: SECONDS, headers: { cookie } });
+    const non2xx = result.non2xx + result.errors + result.timeouts;
+    console.log(`  ${name.padEnd(26)} p50 ${String(result.latency.p50).padStart(4)} ms  p99 ${String(result.latency.p99).padStart(4)} ms  ${Math.round(result.requests.average)} req/s${non2xx ? `  (${non2xx} non-2xx!)` : ''}`);
+  }
+  const pages = ['/admin/accounts', '/admin/settings', '/admin/recipients', '/admin/services', '/admin/staff', '/admin/audit', '/admin/login'];
+  const assets = ['/admin/static/admin.css', '/admin/static/admin.js', '/admin/static/htmx.min.js'];
+  let assetBytes = 0;
+  for (const a of assets) assetBytes += (await (await fetch(admin.url + a)).arrayBuffer()).byteLength;
+  const weights: [string, number][] = [];
+  for (const p of pages) weights.push([p, (await browser.get(p)).text.length]);
+  const [heaviest, bytes] = weights.sort((a, b) => b[1] - a[1])[0]!;
+  console.log(`heaviest page: ${heaviest} ${(bytes / 1024).toFixed(1)} KiB HTML + ${(assetBytes / 1024).toFixed(1)} KiB CSS/JS (uncompressed, cached after the first page)`);
+} finally {
+  await admin.close();
+  await db.close();
+  await scratch.drop();
+  makeLogger({ level: 'silent' }).flush();
+}
