@@ -1,30 +1,40 @@
 /**
  * Accounts search page of the admin app over 100 000 accounts, 50 concurrent staff (autocannon), on PostgreSQL.
- * `npm run bench -- admin-search [accounts=100000] [seconds=20]`; uses DATABASE_URL or the local server.
+ * `npm run bench -- admin-search [accounts=100000] [seconds=20]`; uses DATABASE_URL or the local server. The server
+ * runs as `familypay serve` in a child process (server mode, pool of 20).
  * Prints p50/p99 latency and requests per second per query kind, and the weight of the heaviest admin page.
  */
 import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
 import pg from 'pg';
-import { makeLogger } from '../core/infra/logger/logger.ts';
 import { openDatabase, migratePostgres } from '../core/infra/database/database.ts';
+import { makeOrgsService } from '../core/orgs/index.ts';
+import { systemClock } from '../core/shared/index.ts';
 import { createScratchDatabase } from '../test/support/test-database.ts';
-import { Browser, startAdmin } from '../test/support/admin-harness.ts';
+import { Browser } from '../test/support/admin-harness.ts';
 import { orgInput } from '../test/fixtures/orgs.ts';
 
 const ACCOUNTS = Number(process.argv[2] ?? 100_000);
 const SECONDS = Number(process.argv[3] ?? 20);
-const server = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const dbServer = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PASSWORD = 'bench password 123';
 
-const scratch = await createScratchDatabase(server);
+const scratch = await createScratchDatabase(dbServer);
 await migratePostgres(scratch.url);
-const db = await openDatabase({ databaseUrl: scratch.url, migrate: false, poolMax: 20 });
-const admin = await startAdmin(db);
+const db = await openDatabase({ databaseUrl: scratch.url, migrate: false });
+const orgs = makeOrgsService({ db, clock: systemClock });
+// The server is its own process, as deployed: the load generator must not share its event loop.
+const PORT = 39_500;
+const server = spawn(process.execPath, [new URL('../cli/familypay.js', import.meta.url).pathname, 'serve'], {
+  env: { PATH: process.env.PATH ?? '', DATABASE_URL: scratch.url, SECRET_KEY: 'b'.repeat(64), PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_POOL_MAX: '20' },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+const admin = { url: `http://127.0.0.1:${PORT}` };
 try {
-  const org = await admin.orgs.createOrganization(orgInput('bench'));
+  const org = await orgs.createOrganization(orgInput('bench'));
   if (!org.ok) throw new Error('org');
   const orgId = org.value.id;
-  await admin.orgs.addStaffUser(orgId, { email: 'bench@bench.test', fullName: 'Bench', password: PASSWORD }, 'operator');
+  await orgs.addStaffUser(orgId, { email: 'bench@bench.test', fullName: 'Bench', password: PASSWORD }, 'operator');
   const started = performance.now();
   // Bulk fixture in SQL (the import path comes with registries): 500 buildings × 200 flats, Russian names.
   await db.withTenant(orgId, (em) => em.execute(`
@@ -47,6 +57,10 @@ try {
   await owner.end();
   console.log(`fixture: ${ACCOUNTS} accounts in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
+  for (let i = 0; i < 200; i++) {
+    if (await fetch(`${admin.url}/health`).then((r) => r.ok, () => false)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const browser = new Browser(admin.url);
   await browser.signIn('bench@bench.test', PASSWORD);
   const cookie = `fp_sid=${browser.cookie('fp_sid')}`;
@@ -72,8 +86,8 @@ try {
   const [heaviest, bytes] = weights.sort((a, b) => b[1] - a[1])[0]!;
   console.log(`heaviest page: ${heaviest} ${(bytes / 1024).toFixed(1)} KiB HTML + ${(assetBytes / 1024).toFixed(1)} KiB CSS/JS (uncompressed, cached after the first page)`);
 } finally {
-  await admin.close();
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
   await db.close();
   await scratch.drop();
-  makeLogger({ level: 'silent' }).flush();
 }

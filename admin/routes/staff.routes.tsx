@@ -69,7 +69,7 @@ export function staffRoutes(router: Router, deps: AdminDeps): void {
       if (!result.ok) {
         if (isNotFound(result.error)) return notFound(res);
         const now = await deps.orgs.listStaff(orgId);
-        const rowFailed = { form: 'member', membershipId: member.membershipId, values, errors: result.error };
+        const rowFailed = { membershipId: member.membershipId, values, errors: result.error };
         return sendPage(res, <StaffPage {...pageProps(res)} members={now} rowFailed={rowFailed} />, 400);
       }
     }

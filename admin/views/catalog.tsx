@@ -33,7 +33,7 @@ export function RecipientsPage(p: ListProps & { rows: RecipientRow[] }) {
           <table>
             <thead><tr>
               <th>{t('recipients.name')}</th><th>{t('requisites.inn')}</th><th class="hide-narrow">{t('requisites.bankAccount')}</th>
-              <th>{t('recipients.status')}</th>{p.canEdit && <th><span class="visually-hidden">{t('common.disable')}</span></th>}
+              <th class="hide-narrow">{t('recipients.status')}</th>{p.canEdit && <th><span class="visually-hidden">{t('common.disable')}</span></th>}
             </tr></thead>
             <tbody>
               {p.rows.map((r) => (
@@ -41,7 +41,7 @@ export function RecipientsPage(p: ListProps & { rows: RecipientRow[] }) {
                   <td><a href={`/admin/recipients/${r.id}`}>{r.name}</a></td>
                   <td>{r.inn}</td>
                   <td class="hide-narrow">{r.bankAccount}</td>
-                  <td>{t(`recipients.statuses.${r.active ? 'active' : 'inactive'}`)}</td>
+                  <td class="hide-narrow">{t(`recipients.statuses.${r.active ? 'active' : 'inactive'}`)}</td>
                   {p.canEdit && <td><ActiveToggle t={t} csrf={p.csrf} action={`/admin/recipients/${r.id}/active`} active={r.active}
                     label={t(r.active ? 'recipients.disableNamed' : 'recipients.enableNamed', { name: r.name })} /></td>}
                 </tr>
@@ -98,7 +98,7 @@ export function ServicesPage(p: ListProps & { rows: ServiceRow[]; recipients: Re
             <thead><tr>
               <th>{t('services.code')}</th><th>{t('services.name')}</th><th class="hide-narrow">{t('services.kind')}</th>
               <th class="hide-narrow">{t('services.unit')}</th><th class="hide-narrow">{t('services.recipient')}</th>
-              <th>{t('services.status')}</th>{p.canEdit && <th><span class="visually-hidden">{t('common.disable')}</span></th>}
+              <th class="hide-narrow">{t('services.status')}</th>{p.canEdit && <th><span class="visually-hidden">{t('common.disable')}</span></th>}
             </tr></thead>
             <tbody>
               {p.rows.map((s) => (
@@ -108,7 +108,7 @@ export function ServicesPage(p: ListProps & { rows: ServiceRow[]; recipients: Re
                   <td class="hide-narrow">{t(`serviceKinds.${s.kind}`)}</td>
                   <td class="hide-narrow">{s.unit}</td>
                   <td class="hide-narrow">{recipientName.get(s.recipient) ?? '—'}</td>
-                  <td>{t(`services.statuses.${s.active ? 'active' : 'inactive'}`)}</td>
+                  <td class="hide-narrow">{t(`services.statuses.${s.active ? 'active' : 'inactive'}`)}</td>
                   {p.canEdit && <td><ActiveToggle t={t} csrf={p.csrf} action={`/admin/services/${s.id}/active`} active={s.active}
                     label={t(s.active ? 'services.disableNamed' : 'services.enableNamed', { name: s.name })} /></td>}
                 </tr>

@@ -46,9 +46,12 @@ export function RequisitesFields({ t, values, errors, withOgrn }: { t: T; values
   );
 }
 
-/** Label–value pairs for staff who may look but not change. */
+/**
+ * Label–value pairs for staff who may look but not change. Stacked like the form fields rather than dl.facts:
+ * a 20-digit account beside a label does not fit a phone.
+ */
 export function Facts({ rows }: { rows: readonly (readonly [string, string | null | undefined])[] }) {
-  return <dl class="facts">{rows.map(([label, value]) => <><dt>{label}</dt><dd>{value || '—'}</dd></>)}</dl>;
+  return <>{rows.map(([label, value]) => <div class="field"><span class="muted">{label}</span><span>{value || '—'}</span></div>)}</>;
 }
 
 export function requisiteFacts(t: T, row: Partial<Record<(typeof REQUISITE_FIELDS)[number], string | null>>, withOgrn = false) {
@@ -103,13 +106,13 @@ export function SettingsPage(p: PageProps & { org: OrganizationRow; canEdit: boo
           <EditCard p={p} form="commission" title={t('settings.commission')} failed={failed}>
             <p class="muted">{t('settings.commissionHint')}</p>
             {PAYMENT_METHODS.map((m) => (
-              <fieldset>
-                <legend>{t(`paymentMethods.${m}`)}</legend>
+              <div role="group" aria-labelledby={`method-${m}`}>
+                <h3 id={`method-${m}`}>{t(`paymentMethods.${m}`)}</h3>
                 <Select t={t} name={`commission.${m}.mode`} label={t('settings.mode')} value={commission[`commission.${m}.mode`]}
                   options={COMMISSION_MODES.map((mode) => ({ value: mode, label: t(`commissionModes.${mode}`) }))} errors={errorsOf('commission')} />
                 <Field t={t} name={`commission.${m}`} label={t('settings.rate')} value={commission[`commission.${m}`]} errors={errorsOf('commission')}
                   inputmode="decimal" maxLength={7} hint={t('settings.rateHint')} required />
-              </fieldset>
+              </div>
             ))}
           </EditCard>
         </>

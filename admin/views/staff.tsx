@@ -3,10 +3,11 @@ import { AppError } from '../../core/shared/index.ts';
 import type { T } from '../i18n.ts';
 import { CsrfField, Layout, type PageProps } from './layout.tsx';
 import { ErrorSummary, Field, Notice, Select, type FormErrors } from './components.tsx';
-import type { FailedForm, FormValues } from './settings.tsx';
+import type { FormValues } from './settings.tsx';
 
 export const INVITE_FIELDS = ['email', 'fullName', 'role'] as const;
 export type InviteOutcome = 'new' | 'existing' | 'unsent';
+export type MemberFailed = { readonly membershipId: string; readonly values: FormValues; readonly errors: FormErrors };
 
 export const roleOptions = (t: T) => STAFF_ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }));
 
@@ -14,8 +15,8 @@ export const roleOptions = (t: T) => STAFF_ROLES.map((r) => ({ value: r, label: 
 const rowErrors = (membershipId: string, errors: FormErrors) =>
   errors.map((e) => new AppError(e.code, { field: `${e.field ?? 'role'}-${membershipId}`, vars: { ...e.vars } }));
 
-function MemberRow({ t, csrf, m, you, failed }: { t: T; csrf: string; m: StaffMember; you: boolean; failed?: FailedForm }) {
-  const formId = `m-${m.membershipId}`;
+/** One card per member (a table of forms does not fit a phone): role, access and its own save button. */
+function MemberCard({ t, csrf, m, you, failed }: { t: T; csrf: string; m: StaffMember; you: boolean; failed?: MemberFailed }) {
   const values = failed ? { role: failed.values.role, active: failed.values.active === '1' } : { role: m.role, active: m.active };
   const errors = failed ? rowErrors(m.membershipId, failed.errors) : [];
   const errorOf = (name: 'role' | 'active') => errors.find((e) => e.field === `${name}-${m.membershipId}`);
@@ -24,40 +25,34 @@ function MemberRow({ t, csrf, m, you, failed }: { t: T; csrf: string; m: StaffMe
     return e && <div class="error" id={`e-${name}-${m.membershipId}`}><small>{t(e.code, e.vars)}</small></div>;
   };
   const invalid = (name: 'role' | 'active') => (errorOf(name) ? { 'aria-invalid': 'true' as const, 'aria-describedby': `e-${name}-${m.membershipId}` } : {});
+  const closed = !m.active || !m.userActive;
   return (
-    <tr class={m.active && m.userActive ? undefined : 'inactive'}>
-      <td>
-        {m.fullName}{you && <span class="muted"> ({t('staff.you')})</span>}
-        <div><small class="muted">{m.email}</small></div>
-        {!m.userActive && <div><small class="muted">{t('staff.userBlocked')}</small></div>}
-      </td>
-      <td>
+    <form method="post" action={`/admin/staff/${m.membershipId}`} class="card" id={`m-${m.membershipId}`}>
+      <CsrfField csrf={csrf} />
+      <p class={closed ? 'muted' : undefined}>
+        <strong>{m.fullName}</strong>{you && ` (${t('staff.you')})`} · {m.email}
+        {closed && ` · ${t(m.userActive ? 'staff.accessClosed' : 'staff.userBlocked')}`}
+      </p>
+      <div class="actions">
         <label class="visually-hidden" for={`f-role-${m.membershipId}`}>{t('staff.roleFor', { name: m.fullName })}</label>
-        <select id={`f-role-${m.membershipId}`} name="role" form={formId} {...invalid('role')}>
+        <select id={`f-role-${m.membershipId}`} name="role" {...invalid('role')}>
           {STAFF_ROLES.map((r) => <option value={r} selected={r === values.role}>{t(`roles.${r}`)}</option>)}
         </select>
-        {message('role')}
-      </td>
-      <td>
         <label>
-          <input type="checkbox" id={`f-active-${m.membershipId}`} name="active" value="1" checked={values.active} form={formId} {...invalid('active')} />
+          <input type="checkbox" id={`f-active-${m.membershipId}`} name="active" value="1" checked={values.active} {...invalid('active')} />
           {' '}{t('staff.activeLabel')}
         </label>
-        {message('active')}
-      </td>
-      <td>
-        <form method="post" action={`/admin/staff/${m.membershipId}`} id={formId}>
-          <CsrfField csrf={csrf} />
-          <button type="submit" class="secondary" aria-label={t('staff.saveFor', { name: m.fullName })}>{t('form.save')}</button>
-        </form>
-      </td>
-    </tr>
+        <button type="submit" class="secondary" aria-label={t('staff.saveFor', { name: m.fullName })}>{t('form.save')}</button>
+      </div>
+      {message('role')}
+      {message('active')}
+    </form>
   );
 }
 
 export function StaffPage(p: PageProps & {
   members: StaffMember[]; saved?: boolean; invited?: InviteOutcome;
-  rowFailed?: FailedForm & { membershipId: string }; inviteFailed?: { values: FormValues; errors: FormErrors };
+  rowFailed?: MemberFailed; inviteFailed?: { values: FormValues; errors: FormErrors };
 }) {
   const { t } = p;
   const invite = p.inviteFailed?.values ?? { role: 'operator' };
@@ -68,20 +63,10 @@ export function StaffPage(p: PageProps & {
       {p.invited && <Notice>{t(`staff.invitedNotice.${p.invited}`)}</Notice>}
       <ErrorSummary t={t} errors={summary} />
       <p class="muted">{t('staff.rolesExplain')}</p>
-      <div class="table-wrap">
-        <table>
-          <thead><tr>
-            <th>{t('staff.name')}</th><th>{t('staff.role')}</th><th>{t('staff.access')}</th>
-            <th><span class="visually-hidden">{t('form.save')}</span></th>
-          </tr></thead>
-          <tbody>
-            {p.members.map((m) => (
-              <MemberRow t={t} csrf={p.csrf} m={m} you={m.userId === p.staff?.user.id}
-                failed={p.rowFailed?.membershipId === m.membershipId ? p.rowFailed : undefined} />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      {p.members.map((m) => (
+        <MemberCard t={t} csrf={p.csrf} m={m} you={m.userId === p.staff?.user.id}
+          failed={p.rowFailed?.membershipId === m.membershipId ? p.rowFailed : undefined} />
+      ))}
       <form method="post" action="/admin/staff" class="card" id="invite" novalidate>
         <h2>{t('staff.invite')}</h2>
         <p class="muted">{t('staff.inviteExplain')}</p>
