@@ -26,6 +26,8 @@ export const ID_PARAMS = ['accountId', 'recipientId', 'serviceId', 'membershipId
  */
 export function makeAdminRouter(deps: AdminDeps): Router {
   const router = Router();
+  // Browsers ask for it on every first visit; an empty answer instead of a 404 in every console.
+  router.get('/favicon.ico', (_req, res) => res.set('Cache-Control', 'public, max-age=86400').status(204).end());
   router.get('/admin/static/htmx.min.js', (_req, res) => res.set('Cache-Control', 'public, max-age=86400').sendFile(HTMX));
   router.get('/admin/static/:file', (req, res) => {
     const file = String(req.params.file);
