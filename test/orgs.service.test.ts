@@ -278,6 +278,35 @@ describe('recipients and services', () => {
   });
 });
 
+describe('changes made together', () => {
+  const actor = { userId: null, label: 'test' };
+  it('saves both commission rules or neither', async () => {
+    const id = await createOrg('both-rules');
+    const before = (await storedOrg(id)).commission;
+    const errors = errorsOf(await orgs.setCommissions(id, { sbp: { mode: 'external', basisPoints: 50 }, card: { mode: 'internal', basisPoints: 20_000 } }, actor));
+    expect(errors.map((e) => e.field)).toEqual(['commission.card']);
+    expect((await storedOrg(id)).commission).toEqual(before);
+    valueOf(await orgs.setCommissions(id, { sbp: { mode: 'external', basisPoints: 50 }, card: { mode: 'internal', basisPoints: 120 } }, actor));
+    expect((await storedOrg(id)).commission).toEqual({ sbp: { mode: 'external', basisPoints: 50 }, card: { mode: 'internal', basisPoints: 120 } });
+  });
+
+  it('records who created an organisation in its own audit log', async () => {
+    const created = valueOf(await orgs.createOrganization(orgInput('audited-org'), { userId: null, label: 'operator@familypay.ru' }));
+    const rows = await db.withTenant(created.id, (em) => em.execute<{ action: string; actor_label: string }[]>('select action, actor_label from audit_log'));
+    expect(rows).toEqual([{ action: 'organization.create', actor_label: 'operator@familypay.ru' }]);
+  });
+
+  it('refuses a deactivated recipient for a new service, and keeps it for services that had it', async () => {
+    const id = await createOrg('inactive-payee');
+    const payee = valueOf(await orgs.addRecipient(id, { ...orgInput('inactive-payee'), name: 'Старый водоканал' }));
+    const service = valueOf(await orgs.addService(id, { code: 'OLD', name: 'Вода', unit: 'м³', kind: 'cold_water', recipientId: payee.id }));
+    valueOf(await orgs.setRecipientActive(id, payee.id, false, actor));
+    const refused = errorsOf(await orgs.addService(id, { code: 'NEW', name: 'Вода', unit: 'м³', kind: 'cold_water', recipientId: payee.id }));
+    expect(refused.map((e) => [e.code, e.field])).toEqual([['ORGS.RECIPIENT_INACTIVE', 'recipientId']]);
+    valueOf(await orgs.updateService(id, service.id, { name: 'Холодная вода', unit: 'м³', kind: 'cold_water', recipientId: payee.id }, actor));
+  });
+});
+
 describe('staff users', () => {
   let orgA: string;
   let orgB: string;

@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { validateOrganization, type OrganizationInput } from '../../core/orgs/index.ts';
+import { isEmail, validateOrganization, type OrganizationInput } from '../../core/orgs/index.ts';
 import { AppError } from '../../core/shared/index.ts';
 import type { AdminDeps } from '../deps.ts';
 import { pageProps, sendPage } from '../render.tsx';
@@ -10,7 +10,6 @@ import { actorOf, formValues } from './settings.routes.tsx';
 import { inviteMember } from './staff.routes.tsx';
 
 /** The same shape orgs.invite accepts; checked first so a bad address never leaves an organisation without its admin. */
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const OUTCOMES: readonly InviteOutcome[] = ['new', 'existing', 'unsent'];
 
 export function platformRoutes(router: Router, deps: AdminDeps): void {
@@ -27,9 +26,9 @@ export function platformRoutes(router: Router, deps: AdminDeps): void {
     const values = formValues(req.body, NEW_ORG_FIELDS);
     const { adminEmail, adminFullName, ...org } = values;
     const input: OrganizationInput = { ...org, slug: org.slug.toLowerCase() };
-    const emailErrors = EMAIL.test(adminEmail) && adminEmail.length <= 254 ? [] : [new AppError('ORGS.EMAIL_INVALID', { field: 'adminEmail' })];
+    const emailErrors = isEmail(adminEmail) ? [] : [new AppError('ORGS.EMAIL_INVALID', { field: 'adminEmail' })];
     const valid = validateOrganization(input);
-    const created = valid.ok && !emailErrors.length ? await deps.orgs.createOrganization(input) : null;
+    const created = valid.ok && !emailErrors.length ? await deps.orgs.createOrganization(input, actorOf(req, res)) : null;
     const errors = [...(valid.ok ? [] : valid.error), ...emailErrors, ...(created && !created.ok ? created.error : [])];
     if (!created?.ok) return sendPage(res, <NewOrganizationPage {...pageProps(res)} values={values} errors={errors} />, 400);
     const invited = await inviteMember(deps, created.value.id, { email: adminEmail, fullName: adminFullName, role: 'admin' },

@@ -79,10 +79,8 @@ export function settingsRoutes(router: Router, deps: AdminDeps): void {
     const values = formValues(req.body, COMMISSION_FIELDS);
     const { rules, errors } = commissionRules(values);
     if (errors.length) return failed(res, 'commission', values, errors);
-    for (const [method, rule] of rules) {
-      const result = await deps.orgs.setCommission(orgIdOf(res), method, rule, actorOf(req, res));
-      if (!result.ok) return failed(res, 'commission', values, result.error);
-    }
+    const result = await deps.orgs.setCommissions(orgIdOf(res), Object.fromEntries(rules), actorOf(req, res));
+    if (!result.ok) return failed(res, 'commission', values, result.error);
     res.redirect(303, '/admin/settings?saved=1');
   });
 }

@@ -52,7 +52,7 @@ export function staffRoutes(router: Router, deps: AdminDeps): void {
     sendPage(res, <StaffPage {...pageProps(res)} members={members} inviteFailed={{ values, errors: result.error }} />, 400);
   });
 
-  /** One row's role and access; only what changed is sent to the service, so each change is checked and logged. */
+  /** One row's role and access, changed together (one transaction, one audit entry). */
   router.post('/admin/staff/:membershipId', requireStaff, admins, async (req, res) => {
     const orgId = orgIdOf(res);
     const members = await deps.orgs.listStaff(orgId);
@@ -60,18 +60,12 @@ export function staffRoutes(router: Router, deps: AdminDeps): void {
     if (!member) return notFound(res);
     const values = { role: field(req.body, 'role'), active: field(req.body, 'active') === '1' ? '1' : '0' };
     const actor = actorOf(req, res);
-    const steps = [
-      values.role !== member.role && (() => deps.orgs.setRole(orgId, member.membershipId, values.role as StaffRole, actor)),
-      (values.active === '1') !== member.active && (() => deps.orgs.setActive(orgId, member.membershipId, values.active === '1', actor)),
-    ].filter((s) => s !== false);
-    for (const step of steps) {
-      const result = await step();
-      if (!result.ok) {
-        if (isNotFound(result.error)) return notFound(res);
-        const now = await deps.orgs.listStaff(orgId);
-        const rowFailed = { membershipId: member.membershipId, values, errors: result.error };
-        return sendPage(res, <StaffPage {...pageProps(res)} members={now} rowFailed={rowFailed} />, 400);
-      }
+    const result = await deps.orgs.updateMember(orgId, member.membershipId, { role: values.role as StaffRole, active: values.active === '1' }, actor);
+    if (!result.ok) {
+      if (isNotFound(result.error)) return notFound(res);
+      const now = await deps.orgs.listStaff(orgId);
+      const rowFailed = { membershipId: member.membershipId, values, errors: result.error };
+      return sendPage(res, <StaffPage {...pageProps(res)} members={now} rowFailed={rowFailed} />, 400);
     }
     res.redirect(303, '/admin/staff?saved=1');
   });

@@ -43,10 +43,10 @@ export function Select(p: { t: T; name: string; label: string; value?: string; o
   return (
     <div class={`field${error ? ' invalid' : ''}`}>
       <label for={`f-${p.name}`}>{p.label}</label>
-      <select id={`f-${p.name}`} name={p.name} aria-invalid={error ? 'true' : undefined}>
+      <select id={`f-${p.name}`} name={p.name} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `e-${p.name}` : undefined}>
         {p.options.map((o) => <option value={o.value} selected={o.value === p.value}>{o.label}</option>)}
       </select>
-      {error && <small class="error">{p.t(error.code, error.vars)}</small>}
+      {error && <small id={`e-${p.name}`} class="error">{p.t(error.code, error.vars)}</small>}
     </div>
   );
 }

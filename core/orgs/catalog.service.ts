@@ -33,8 +33,11 @@ export function makeCatalogService({ db, clock }: Deps) {
     return inTenant(db, orgId, async (em): Promise<Result<ServiceRow, FieldErrors>> => {
       const service = await em.findOne(Service, { org: orgId, id });
       if (!service) return err(one(new AppError('ORGS.SERVICE_NOT_FOUND')));
-      if (change.recipient && !(await orgsRepo.findRecipient(em, orgId, change.recipient))) {
-        return err(one(new AppError('ORGS.RECIPIENT_NOT_FOUND', { field: 'recipientId' })));
+      const recipient = change.recipient ? await orgsRepo.findRecipient(em, orgId, change.recipient) : null;
+      if (change.recipient && !recipient) return err(one(new AppError('ORGS.RECIPIENT_NOT_FOUND', { field: 'recipientId' })));
+      // A service may keep a recipient deactivated later, but may not be moved to one.
+      if (recipient && !recipient.active && recipient.id !== service.recipient) {
+        return err(one(new AppError('ORGS.RECIPIENT_INACTIVE', { field: 'recipientId' })));
       }
       audit(actor, orgId, action, 'service', id, diffChanges(service, change, SERVICE_FIELDS))(em);
       return ok(em.assign(service, change));

@@ -30,11 +30,26 @@ function withOrganization(db: Database, clock: Clock, orgId: string, action: str
 }
 
 export function makeOrgsService({ db, clock }: Deps) {
+  /** Both methods in one transaction and one audit entry: either every rule given is valid and saved, or none. */
+  async function setCommissions(orgId: string, rules: Partial<Record<PaymentMethod, CommissionRule>>, actor?: Actor): Promise<Result<OrganizationRow, FieldErrors>> {
+    const checked = Object.entries(rules).map(([method, rule]) => [method, validateCommissionRule(rule!, `commission.${method}`)] as const);
+    const errors = checked.flatMap(([, r]) => (r.ok ? [] : [r.error]));
+    if (errors.length) return err(errors);
+    const current = await db.withTenant(orgId, (em) => orgsRepo.findOrganization(em, orgId));
+    if (!current) return err(one(new AppError('ORGS.NOT_FOUND')));
+    const commission = { ...current.commission, ...Object.fromEntries(checked.map(([m, r]) => [m, (r as { value: CommissionRule }).value])) };
+    return withOrganization(db, clock, orgId, 'organization.commission', actor, { commission }, ['commission']);
+  }
+
   return {
     /** A new tenant: the transaction acts as the new organisation, so RLS admits its first row. */
-    createOrganization(input: OrganizationInput): Promise<Result<OrganizationRow, FieldErrors>> {
+    createOrganization(input: OrganizationInput, actor?: Actor): Promise<Result<OrganizationRow, FieldErrors>> {
       const id = randomUUID();
-      return inTenant(db, id, (em) => insertOrganization(em, id, input),
+      return inTenant(db, id, (em) => {
+        const created = insertOrganization(em, id, input);
+        if (created.ok && actor) recordAudit(em, id, actor, { action: 'organization.create', entityType: 'organization', entityId: id }, clock.now());
+        return created;
+      },
         new AppError('ORGS.SLUG_TAKEN', { field: 'slug', vars: { slug: input.slug } }));
     },
 
@@ -53,14 +68,8 @@ export function makeOrgsService({ db, clock }: Deps) {
       return withOrganization(db, clock, orgId, 'organization.profile', actor, valid.value, PROFILE_FIELDS);
     },
 
-    async setCommission(orgId: string, method: PaymentMethod, rule: CommissionRule, actor?: Actor): Promise<Result<OrganizationRow, FieldErrors>> {
-      const valid = validateCommissionRule(rule, `commission.${method}`);
-      if (!valid.ok) return err(one(valid.error));
-      const current = await db.withTenant(orgId, (em) => orgsRepo.findOrganization(em, orgId));
-      if (!current) return err(one(new AppError('ORGS.NOT_FOUND')));
-      return withOrganization(db, clock, orgId, 'organization.commission', actor,
-        { commission: { ...current.commission, [method]: valid.value } }, ['commission']);
-    },
+    setCommissions,
+    setCommission: (orgId: string, method: PaymentMethod, rule: CommissionRule, actor?: Actor) => setCommissions(orgId, { [method]: rule }, actor),
 
     ...makeCatalogService({ db, clock }),
     ...makeStaffUsersService({ db, clock }),

@@ -35,6 +35,7 @@ export async function insertService(em: Em, orgId: string, input: ServiceInput):
   if (errors.length) return err(errors);
   const recipient = await orgsRepo.findRecipient(em, orgId, input.recipientId);
   if (!recipient) return err([new AppError('ORGS.RECIPIENT_NOT_FOUND', { field: 'recipientId' })]);
+  if (!recipient.active) return err([new AppError('ORGS.RECIPIENT_INACTIVE', { field: 'recipientId' })]);
   if (await orgsRepo.findServiceByCode(em, orgId, fields.code)) {
     return err([new AppError('ORGS.SERVICE_CODE_TAKEN', { field: 'code', vars: { code: fields.code } })]);
   }

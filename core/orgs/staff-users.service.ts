@@ -13,11 +13,12 @@ export type StaffMember = { membershipId: string; userId: string; email: string;
 
 type Deps = { readonly db: Database; readonly clock: Clock };
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** A plausible e-mail address (the mail server has the last word). */
+export const isEmail = (value: string): boolean => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) && value.length <= 254;
 
 function validateMember(email: string, role: StaffRole): FieldErrors {
   const errors: AppError[] = [];
-  if (!EMAIL.test(email) || email.length > 254) errors.push(new AppError('ORGS.EMAIL_INVALID', { field: 'email' }));
+  if (!isEmail(email)) errors.push(new AppError('ORGS.EMAIL_INVALID', { field: 'email' }));
   if (!STAFF_ROLES.includes(role)) errors.push(new AppError('ORGS.ROLE_INVALID', { field: 'role' }));
   return errors;
 }
@@ -45,7 +46,7 @@ export function makeStaffUsersService({ db, clock }: Deps) {
       const member = await em.findOne(Membership, { org: orgId, id: membershipId });
       if (!member) return err(one(new AppError('ORGS.MEMBER_NOT_FOUND')));
       const target = { role: next.role ?? member.role, active: next.active ?? member.active };
-      if (await wouldLoseLastAdmin(em, orgId, member, target)) return err(one(new AppError('ORGS.LAST_ADMIN', { field: next.role ? 'role' : 'active' })));
+      if (await wouldLoseLastAdmin(em, orgId, member, target)) return err(one(new AppError('ORGS.LAST_ADMIN', { field: target.active ? 'role' : 'active' })));
       const changes = Object.fromEntries(Object.entries(target).filter(([k, v]) => member[k as 'role' | 'active'] !== v)
         .map(([k, v]) => [k, [member[k as 'role' | 'active'], v] as const]));
       if (actor && Object.keys(changes).length) recordAudit(em, orgId, actor, { action: 'staff.update', entityType: 'membership', entityId: member.id, changes }, clock.now());
@@ -77,6 +78,9 @@ export function makeStaffUsersService({ db, clock }: Deps) {
     setRole: (orgId: string, membershipId: string, role: StaffRole, actor?: Actor) =>
       STAFF_ROLES.includes(role) ? changeMember(orgId, membershipId, { role }, actor) : Promise.resolve(err(one(new AppError('ORGS.ROLE_INVALID', { field: 'role' })))),
     setActive: (orgId: string, membershipId: string, active: boolean, actor?: Actor) => changeMember(orgId, membershipId, { active }, actor),
+    /** Role and access together, in one transaction and one audit entry. */
+    updateMember: (orgId: string, membershipId: string, next: { role: StaffRole; active: boolean }, actor?: Actor) =>
+      STAFF_ROLES.includes(next.role) ? changeMember(orgId, membershipId, next, actor) : Promise.resolve(err(one(new AppError('ORGS.ROLE_INVALID', { field: 'role' })))),
 
     listStaff: (orgId: string): Promise<StaffMember[]> => db.withTenant(orgId, async (em) => {
       const members = await em.find(Membership, { org: orgId }, { orderBy: { createdAt: 'asc' } });
