@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeAccountsService, type AccountsService } from '../core/accounts/index.ts';
+import { COUNT_CAP, makeAccountsService, type AccountsService } from '../core/accounts/index.ts';
 import { makeOrgsService } from '../core/orgs/index.ts';
 import { systemClock } from '../core/shared/index.ts';
 import { openTestDatabase, type TestDatabase } from './support/test-database.ts';
@@ -69,5 +69,18 @@ describe('staff account search', () => {
   it("never returns another organisation's accounts", async () => {
     expect(await numbers(org.a, 'Чужая')).toEqual({ numbers: [], total: 0 });
     expect(await numbers(org.b, 'смирнов')).toEqual({ numbers: ['100501'], total: 1 });
+  });
+
+  it('stops counting the unfiltered list past the cap, and still counts a search exactly', async () => {
+    const orgs = makeOrgsService({ db: test.db, clock: systemClock });
+    const big = await orgs.createOrganization(orgInput('search-big'));
+    if (!big.ok) throw new Error('org');
+    await test.db.withTenant(big.value.id, (em) => em.execute(
+      `insert into accounts (id, org_id, number, number_assigned, payer_name, residents_count, status, created_at, updated_at)
+       select gen_random_uuid(), ?, lpad(i::text, 6, '0'), false, 'Плательщик ' || i, 1, 'open', now(), now() from generate_series(1, ?) i`,
+      [big.value.id, COUNT_CAP + 50]));
+    expect((await accounts.search(big.value.id, { limit: 50, offset: 0 })).total).toBe(COUNT_CAP + 1);
+    // «Плательщик 1000» and «Плательщик 10000»…«10009»: eleven, counted exactly.
+    expect((await accounts.search(big.value.id, { q: 'плательщик 1000', limit: 50, offset: 0 })).total).toBe(11);
   });
 });

@@ -1,5 +1,5 @@
 import type { AccountCard, AccountListRow, AccountSort } from '../../core/accounts/index.ts';
-import { maskPhone } from '../../core/accounts/index.ts';
+import { COUNT_CAP, maskPhone } from '../../core/accounts/index.ts';
 import type { AuditEntryRow } from '../../core/audit/index.ts';
 import { Layout, type PageProps } from './layout.tsx';
 import { Pager, SortHeader } from './components.tsx';
@@ -46,7 +46,7 @@ export function AccountsPage(p: PageProps & { query: AccountsQuery; rows: Accoun
           </table>
         </div>
       )}
-      <Pager t={t} total={p.total} page={query.page} pageSize={ACCOUNTS_PAGE_SIZE} base="/admin/accounts" query={keep} />
+      <Pager t={t} total={p.total} page={query.page} pageSize={ACCOUNTS_PAGE_SIZE} base="/admin/accounts" query={keep} cap={query.q ? undefined : COUNT_CAP} />
     </Layout>
   );
 }

@@ -52,15 +52,19 @@ export function Select(p: { t: T; name: string; label: string; value?: string; o
 }
 
 /** «Показаны 51–100 из 1 234», previous and next, keeping the other query parameters. */
-export function Pager({ t, total, page, pageSize, base, query }: {
+export function Pager({ t, total, page, pageSize, base, query, cap }: {
   t: T; total: number; page: number; pageSize: number; base: string; query: Record<string, string | undefined>;
+  /** The total was counted up to this many and stopped: show «more than cap». */
+  cap?: number;
 }) {
-  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const capped = cap !== undefined && total > cap;
+  const pages = capped ? Number.POSITIVE_INFINITY : Math.max(1, Math.ceil(total / pageSize));
   const href = (p: number) => `${base}?${new URLSearchParams({ ...Object.fromEntries(Object.entries(query).filter(([, v]) => v)), page: String(p) } as Record<string, string>)}`;
   const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
   return (
     <nav class="pager" aria-label={t('table.pages')}>
-      <span>{t('table.shown', { from, to: Math.min(total, page * pageSize), total })}</span>
+      <span>{capped ? t('table.shownMany', { from, to: page * pageSize, cap: cap.toLocaleString('ru-RU') })
+        : t('table.shown', { from, to: Math.min(total, page * pageSize), total })}</span>
       {page > 1 && <a href={href(page - 1)} rel="prev">{t('table.prev')}</a>}
       {page < pages && <a href={href(page + 1)} rel="next">{t('table.next')}</a>}
     </nav>

@@ -15,5 +15,5 @@ export type { ContactInput, IdentityInput } from './people.tx.ts';
 export { formatAssignedAccountNumber, isValidAssignedAccountNumber, normaliseAccountNumber } from './account-number.calc.ts';
 export { normalisePhone, maskPhone, validateEls } from './phone.calc.ts';
 export { addressKey, normaliseArea } from './address.calc.ts';
-export { searchAccounts, loadAccountCard, ACCOUNT_SORTS } from './account-search.ts';
+export { searchAccounts, loadAccountCard, ACCOUNT_SORTS, COUNT_CAP } from './account-search.ts';
 export type { AccountSearch, AccountListRow, AccountSort, AccountCard } from './account-search.ts';
