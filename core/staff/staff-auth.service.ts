@@ -1,4 +1,4 @@
-import type { Database, Em } from '../infra/database/database.ts';
+import type { Database } from '../infra/database/database.ts';
 import { AppError, err, ok, type Clock, type Result } from '../shared/index.ts';
 import { StaffUser, dummyPasswordHash, hashPassword, verifyPassword, MIN_PASSWORD_LENGTH, type StaffRole, type StaffUserRow } from '../orgs/index.ts';
 import { PasswordToken, StaffSession, type StaffSessionRow, type TokenPurpose } from './staff.entity.ts';
@@ -66,28 +66,26 @@ export function makeStaffAuthService({ db, clock, secretKey }: Deps) {
     });
   }
 
-  /** The live session behind a cookie, or null when it is unknown, signed out, idle 30 min or older than 12 h. */
+  /**
+   * The live session behind a cookie, or null when it is unknown, signed out, idle 30 min or older than 12 h.
+   * Every admin request passes here, so it is one read (session, user and memberships together) and a write only
+   * when something changed: expiry, the minute's touch, or a current organisation the user no longer belongs to.
+   */
   async function resume(token: string): Promise<StaffContext | null> {
     const now = clock.now();
-    return db.withoutTenant(async (em) => {
-      const session = await em.findOne(StaffSession, { id: hashToken(token) });
-      if (!session || session.revokedAt) return null;
-      if (session.lastSeenAt.getTime() + LIMITS.idleMs <= now.getTime() || session.createdAt.getTime() + LIMITS.absoluteMs <= now.getTime()) {
-        session.revokedAt = now;
-        return null;
-      }
-      const user = await em.findOne(StaffUser, { id: session.user });
-      if (!user || !user.active) return null;
-      if (now.getTime() - session.lastSeenAt.getTime() >= LIMITS.touchEveryMs) session.lastSeenAt = now;
-      return contextOf(em, session, user);
-    });
-  }
-
-  async function contextOf(em: Em, session: StaffSessionRow, user: StaffUserRow): Promise<StaffContext> {
-    const orgs = await staffRepo.orgsOf(em, user.id);
-    const current = orgs.find((o) => o.orgId === session.org) ?? orgs[0] ?? null;
-    if ((current?.orgId ?? null) !== session.org) session.org = current?.orgId ?? null;
-    return { sessionId: session.id, user: { id: user.id, email: user.email, fullName: user.fullName, platformOperator: user.platformOperator }, orgs, current };
+    const row = await staffRepo.sessionWithUser(db, hashToken(token));
+    if (!row || row.revokedAt || !row.user.active) return null;
+    const expired = row.lastSeenAt.getTime() + LIMITS.idleMs <= now.getTime() || row.createdAt.getTime() + LIMITS.absoluteMs <= now.getTime();
+    const current = row.orgs.find((o) => o.orgId === row.orgId) ?? row.orgs[0] ?? null;
+    const touch = now.getTime() - row.lastSeenAt.getTime() >= LIMITS.touchEveryMs;
+    if (expired || touch || (current?.orgId ?? null) !== row.orgId) {
+      await db.withoutTenant((em) => em.execute(
+        'update staff_sessions set revoked_at = ?, last_seen_at = ?, org_id = ? where id = ? and revoked_at is null',
+        [expired ? now : null, touch && !expired ? now : row.lastSeenAt, current?.orgId ?? null, row.id]));
+    }
+    if (expired) return null;
+    const { id, email, fullName, platformOperator } = row.user;
+    return { sessionId: row.id, user: { id, email, fullName, platformOperator }, orgs: row.orgs, current };
   }
 
   return {

@@ -20,6 +20,8 @@ export type Database = {
   withTenant<T>(orgId: string, fn: (em: Em) => Promise<T>): Promise<T>;
   /** One transaction with no tenant: only platform tables (users, outbox) are visible. */
   withoutTenant<T>(fn: (em: Em) => Promise<T>): Promise<T>;
+  /** A single read of platform tables, without a transaction's round trips (no tenant is set, so RLS shows none). */
+  read<T>(fn: (em: Em) => Promise<T>): Promise<T>;
   health(): Promise<DatabaseHealth>;
   close(): Promise<void>;
 };
@@ -111,6 +113,7 @@ function wrap(mode: DatabaseMode, orm: AnyOrm, close: () => Promise<void>): Data
         return fn(tx as Em);
       }),
     withoutTenant: (fn) => em().transactional((tx) => fn(tx as Em)),
+    read: (fn) => fn(em()),
     health: async () => {
       const started = performance.now();
       try {
