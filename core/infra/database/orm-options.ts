@@ -7,9 +7,11 @@ import { ACCOUNTS_ENTITIES } from '../../accounts/accounts.entity.ts';
 import { AppliedEffect, OutboxMessage } from '../outbox/outbox.entity.ts';
 import { STAFF_ENTITIES } from '../../staff/staff.entity.ts';
 import { AuditEntry } from '../../audit/audit.entity.ts';
+import { FILE_STORE_ENTITIES } from '../../registries/file-store.entity.ts';
 
 /** Every entity of every module: the schema the migrations must match (schema-diff test). */
-export const ALL_ENTITIES = [...ORGS_ENTITIES, ...ACCOUNTS_ENTITIES, ...STAFF_ENTITIES, AuditEntry, OutboxMessage, AppliedEffect];
+export const ALL_ENTITIES = [...ORGS_ENTITIES, ...ACCOUNTS_ENTITIES, ...STAFF_ENTITIES, AuditEntry, OutboxMessage, AppliedEffect,
+  ...FILE_STORE_ENTITIES];
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url));
 
