@@ -6,6 +6,7 @@ import { compose } from './compose.ts';
 import { seedDemo, type DemoSummary } from './demo-seed.ts';
 import { ensureDemoAdmin } from './demo-admin.ts';
 import { userCommand } from './user-command.ts';
+import { verifyCommand } from './verify-command.ts';
 import { serve } from './serve.ts';
 import { startWorker } from './worker.ts';
 
@@ -74,6 +75,11 @@ async function main(argv: string[]): Promise<void> {
     case 'user': {
       const app = await compose(config);
       try { process.exitCode = await userCommand(app, rest); } finally { await app.close(); }
+      return;
+    }
+    case 'verify': {
+      const app = await compose(config);
+      try { process.exitCode = await verifyCommand(app, rest); } finally { await app.close(); }
       return;
     }
     case 'help': case '--help': case '-h':

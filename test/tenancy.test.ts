@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeOrgsService } from '../core/orgs/index.ts';
 import { makeAccountsService } from '../core/accounts/index.ts';
+import { storeFile } from '../core/registries/index.ts';
 import { systemClock } from '../core/shared/index.ts';
 import { PLATFORM_TABLES_WITH_ORG_ID } from '../core/infra/database/roles.ts';
 import type { Database } from '../core/infra/database/database.ts';
@@ -34,6 +35,7 @@ async function fillOrganization(slug: string): Promise<string> {
   await accounts.upsertContact(orgId, person.value.id, { kind: 'phone', value: '8 912 345-67-89', consentService: true, consentSource: 'staff' });
   await accounts.linkIdentity(orgId, person.value.id, { channel: 'telegram', externalId: '100500' });
   await accounts.linkAccount(orgId, { accountId: account.value.id, personId: person.value.id, proof: 'staff' });
+  await storeFile(db, systemClock, orgId, { name: 'реестр.csv', content: Buffer.from(slug) });
   return orgId;
 }
 

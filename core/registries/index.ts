@@ -1,0 +1,20 @@
+// The registries module (issue 4, in progress): the immutable file store and the pieces of the readers built so far.
+export { storeFile, readFile, fileInfo, StoredFileCorruptError } from './file-store.ts';
+export type { FileContent, StoreFileInput, StoredFileResult, StoredFileInfo } from './file-store.ts';
+export { verifyFileChain, CHAIN_PROBLEMS } from './file-store.verify.ts';
+export type { ChainProblem, ChainBreak, ChainReport } from './file-store.verify.ts';
+export { GENESIS_HASH, CHAIN_FORMAT, canonicalLink, linkHash } from './file-store.chain.calc.ts';
+export type { ChainLinkFields } from './file-store.chain.calc.ts';
+export { StoredFile, StoredFileChunk, FileChainLink, FILE_STORE_ENTITIES, FILE_CHUNK_BYTES } from './file-store.entity.ts';
+export type { StoredFileRow, FileChainLinkRow } from './file-store.entity.ts';
+export { detectEncoding, decode, REGISTRY_ENCODINGS, SAMPLE_BYTES, SURE_MARGIN } from './encoding.calc.ts';
+export type { RegistryEncoding, EncodingGuess } from './encoding.calc.ts';
+export { parseAmount, parseDecimal, parseInteger, parseDate, parsePeriod } from './values.calc.ts';
+export type { CellReason, CellResult } from './values.calc.ts';
+export { detectDelimiter, DELIMITERS } from './delimited.calc.ts';
+export type { Delimiter } from './delimited.calc.ts';
+export { guessMapping, normaliseHeader, HEADER_SEARCH_ROWS } from './headers.calc.ts';
+export type { HeaderMapping, RegistryField } from './headers.calc.ts';
+export { REGISTRY_FIELDS, HEADER_SYNONYMS } from './header-synonyms.calc.ts';
+export { scoreRussianText } from './cyrillic-score.calc.ts';
+export type { TextScore } from './cyrillic-score.calc.ts';
