@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { isUuid } from '../core/shared/index.ts';
 import type { AdminDeps } from './deps.ts';
 import { loadSession, verifyCsrf, locals, requireStaff } from './session.ts';
 import { authRoutes } from './routes/auth.routes.tsx';
@@ -17,7 +18,6 @@ const HTMX = require.resolve('htmx.org/dist/htmx.min.js');
 const STATIC = new URL('./static/', import.meta.url).pathname;
 
 /** Every id in an admin URL is a UUID; anything else is not found (and never reaches SQL as a bad uuid). */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const ID_PARAMS = ['accountId', 'recipientId', 'serviceId', 'membershipId'] as const;
 
 /**
@@ -40,7 +40,7 @@ export function makeAdminRouter(deps: AdminDeps): Router {
     next();
   });
   for (const name of ID_PARAMS) {
-    router.param(name, (_req, res, next, value: string) => (UUID.test(value) ? next() : notFound(res)));
+    router.param(name, (_req, res, next, value: string) => (isUuid(value) ? next() : notFound(res)));
   }
   router.get('/admin', requireStaff, (_req, res) => {
     const role = locals(res).staff?.current?.role;

@@ -1,5 +1,6 @@
 import type { Request, Response, Router } from 'express';
 import type { RecipientRow, ServiceRow } from '../../core/orgs/index.ts';
+import { isUuid } from '../../core/shared/index.ts';
 import type { AdminDeps } from '../deps.ts';
 import { field, pageProps, sendPage } from '../render.tsx';
 import { locals, requireRole, requireStaff } from '../session.ts';
@@ -9,12 +10,11 @@ import type { FormValues } from '../views/settings.tsx';
 import { notFound } from './not-found.tsx';
 import { actorOf, formValues, isNotFound } from './settings.routes.tsx';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * A recipient the form did not name (or mangled) becomes the nil id, so the service answers «recipient not found»
  * beside the field instead of the database refusing a malformed uuid.
  */
-const recipientIdOf = (value: string) => (UUID.test(value) ? value : '00000000-0000-0000-0000-000000000000');
+const recipientIdOf = (value: string) => (isUuid(value) ? value : '00000000-0000-0000-0000-000000000000');
 
 const recipientValues = (r: RecipientRow): FormValues => Object.fromEntries(RECIPIENT_FIELDS.map((f) => [f, r[f] ?? '']));
 const serviceValues = (s: ServiceRow): FormValues => ({ code: s.code, name: s.name, unit: s.unit, kind: s.kind, recipientId: s.recipient });

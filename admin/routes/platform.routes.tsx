@@ -1,6 +1,6 @@
 import type { Router } from 'express';
-import { isEmail, validateOrganization, type OrganizationInput } from '../../core/orgs/index.ts';
-import { AppError } from '../../core/shared/index.ts';
+import { validateOrganization, type OrganizationInput } from '../../core/orgs/index.ts';
+import { AppError, isEmail } from '../../core/shared/index.ts';
 import type { AdminDeps } from '../deps.ts';
 import { pageProps, sendPage } from '../render.tsx';
 import { locals, requirePlatformOperator, requireStaff } from '../session.ts';

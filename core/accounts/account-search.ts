@@ -1,4 +1,5 @@
 import type { Em } from '../infra/database/database.ts';
+import { likeEscape } from '../shared/index.ts';
 import { addressKey } from './address.calc.ts';
 import { Account, AccountLink, Building, Contact, Identity, Person, Premise,
   type AccountRow, type BuildingRow, type ContactRow, type IdentityRow, type PersonRow, type PremiseRow, type AccountLinkRow } from './accounts.entity.ts';
@@ -18,9 +19,6 @@ export type AccountListRow = {
 const ORDER: Record<AccountSort, string> = {
   number: 'a.number', payer: 'a.payer_name', address: 'b.address_key, length(p.number), p.number',
 };
-
-/** LIKE wildcards typed by a user are searched for literally. */
-const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Staff search by account number (prefix), payer's name or address (anywhere in it), sorted and paged. */
 export async function searchAccounts(em: Em, orgId: string, search: AccountSearch): Promise<{ rows: AccountListRow[]; total: number }> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Em } from '../infra/database/database.ts';
-import { AppError, err, ok, type Result } from '../shared/index.ts';
+import { AppError, err, ok, type Result, isUuid } from '../shared/index.ts';
 import { Account, Building, Premise, PREMISE_KINDS, type AccountRow, type BuildingRow, type PremiseKind, type PremiseRow } from './accounts.entity.ts';
 import { formatAssignedAccountNumber, normaliseAccountNumber } from './account-number.calc.ts';
 import { validateEls } from './phone.calc.ts';
@@ -23,7 +23,6 @@ export type AccountInput = {
   readonly izhku?: string | null;
 };
 
-const FIAS = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function ensureBuilding(em: Em, orgId: string, input: BuildingInput): Promise<Result<BuildingRow, FieldErrors>> {
   const address = input.address.trim().replace(/\s+/g, ' ');
@@ -31,7 +30,7 @@ export async function ensureBuilding(em: Em, orgId: string, input: BuildingInput
   const key = addressKey(address);
   const existing = await accountsRepo.findBuildingByKey(em, orgId, key);
   if (existing) return ok(existing);
-  const fiasId = input.fiasId && FIAS.test(input.fiasId) ? input.fiasId.toLowerCase() : null;
+  const fiasId = input.fiasId && isUuid(input.fiasId) ? input.fiasId.toLowerCase() : null;
   return ok(em.create(Building, { id: randomUUID(), org: orgId, address, addressKey: key, fiasId }));
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Em } from '../infra/database/database.ts';
-import { AppError, err, ok, type Result } from '../shared/index.ts';
+import { AppError, err, ok, type Result, isEmail } from '../shared/index.ts';
 import {
   AccountLink, CHANNELS, Contact, Identity, Person,
   type AccountLinkRow, type Channel, type ContactKind, type ContactRow, type IdentityRow, type LinkProof, type LinkRelation, type PersonRow,
@@ -19,7 +19,6 @@ export type ContactInput = {
 };
 export type IdentityInput = { readonly channel: string; readonly externalId: string; readonly phone?: string | null; readonly consentNotifications?: boolean };
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function addPerson(em: Em, orgId: string, fullName: string | null, locale: 'ru' | 'en' = 'ru'): PersonRow {
   return em.create(Person, { id: randomUUID(), org: orgId, fullName: fullName?.trim() || null, locale });
@@ -30,7 +29,7 @@ const findPerson = (em: Em, orgId: string, id: string) => em.findOne(Person, { o
 function normaliseContact(input: ContactInput): Result<string, AppError> {
   if (input.kind === 'phone') return normalisePhone(input.value);
   const email = input.value.trim().toLowerCase();
-  return EMAIL.test(email) && email.length <= 254 ? ok(email) : err(new AppError('ACCOUNTS.EMAIL_INVALID', { field: 'email' }));
+  return isEmail(email) ? ok(email) : err(new AppError('ACCOUNTS.EMAIL_INVALID', { field: 'email' }));
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Em } from '../infra/database/database.ts';
+import { likeEscape } from '../shared/index.ts';
 import { AuditEntry, type AuditChanges, type AuditEntryRow } from './audit.entity.ts';
 
 /** Who acts: a staff user (id and e-mail) or the system, and from where. */
@@ -40,9 +41,6 @@ export type AuditFilter = {
   readonly from?: Date;
   readonly to?: Date;
 };
-
-/** What a person types is searched for literally: LIKE's wildcards and its escape character are escaped. */
-const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export async function listAudit(em: Em, orgId: string, filter: AuditFilter, page: { limit: number; offset: number }):
   Promise<{ rows: AuditEntryRow[]; total: number }> {

@@ -9,7 +9,6 @@ export type {
 export { makeOrgsService } from './orgs.service.ts';
 export type { OrgsService } from './orgs.service.ts';
 export type { StaffUserInput, StaffMember } from './staff-users.service.ts';
-export { isEmail } from './staff-users.service.ts';
 export type { ProfileInput } from './organization-input.calc.ts';
 export { insertOrganization, insertRecipient, insertService } from './orgs.tx.ts';
 export type { RecipientInput, ServiceInput } from './orgs.tx.ts';

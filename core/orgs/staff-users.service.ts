@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Database, Em } from '../infra/database/database.ts';
-import { AppError, err, ok, type Clock, type Result } from '../shared/index.ts';
+import { AppError, err, ok, type Clock, type Result, isEmail } from '../shared/index.ts';
 import { recordAudit, type Actor } from '../audit/index.ts';
 import { Membership, StaffUser, STAFF_ROLES, type MembershipRow, type StaffRole, type StaffUserRow } from './orgs.entity.ts';
 import type { FieldErrors } from './organization-input.calc.ts';
@@ -13,8 +13,6 @@ export type StaffMember = { membershipId: string; userId: string; email: string;
 
 type Deps = { readonly db: Database; readonly clock: Clock };
 
-/** A plausible e-mail address (the mail server has the last word). */
-export const isEmail = (value: string): boolean => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) && value.length <= 254;
 
 function validateMember(email: string, role: StaffRole): FieldErrors {
   const errors: AppError[] = [];

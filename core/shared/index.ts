@@ -49,3 +49,6 @@ export type { BusinessCalendar } from './business-day.calc.ts';
 
 // Ids
 export { newId } from './ids.ts';
+
+// Text checks and escapes
+export { isEmail, isUuid, likeEscape } from './text.ts';
