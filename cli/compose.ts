@@ -11,6 +11,7 @@ import { makeAccountsService, type AccountsService } from '../core/accounts/inde
 import { systemClock, type Clock } from '../core/shared/index.ts';
 import { makeStaffAuthService, type StaffAuthService } from '../core/staff/index.ts';
 import { makeMailer, type Mailer } from '../core/infra/mail/mailer.ts';
+import { makeRegistriesService, type RegistriesService } from '../core/registries/index.ts';
 
 /** The one plain deps object every role passes down (STYLE.md: no DI container). */
 export type App = {
@@ -25,6 +26,7 @@ export type App = {
   readonly orgs: OrgsService;
   readonly accounts: AccountsService;
   readonly auth: StaffAuthService;
+  readonly registries: RegistriesService;
   readonly mailer: Mailer;
   readonly version: string;
   close(): Promise<void>;
@@ -49,6 +51,7 @@ export async function compose(config: Config, options: { migrate?: boolean; logg
     orgs: makeOrgsService({ db, clock }),
     accounts: makeAccountsService({ db, clock }),
     auth: makeStaffAuthService({ db, clock, secretKey }),
+    registries: makeRegistriesService({ db, clock }),
     mailer: makeMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM }),
     close: async () => {
       await schedule.close();

@@ -7,6 +7,7 @@ import { seedDemo, type DemoSummary } from './demo-seed.ts';
 import { ensureDemoAdmin } from './demo-admin.ts';
 import { userCommand } from './user-command.ts';
 import { verifyCommand } from './verify-command.ts';
+import { importCommand } from './import-command.ts';
 import { serve } from './serve.ts';
 import { startWorker } from './worker.ts';
 
@@ -75,6 +76,11 @@ async function main(argv: string[]): Promise<void> {
     case 'user': {
       const app = await compose(config);
       try { process.exitCode = await userCommand(app, rest); } finally { await app.close(); }
+      return;
+    }
+    case 'import': {
+      const app = await compose(config);
+      try { process.exitCode = await importCommand(app, rest); } finally { await app.close(); }
       return;
     }
     case 'verify': {

@@ -8,6 +8,7 @@ import { Migration20261126015301_search_indexes } from './Migration2026112601530
 import { Migration20261126015900_account_search } from './Migration20261126015900_account_search.ts';
 import { Migration20261126020050_payer_sort_index } from './Migration20261126020050_payer_sort_index.ts';
 import { Migration20261126023005_file_store } from './Migration20261126023005_file_store.ts';
+import { Migration20261126041857_registries_billing } from './Migration20261126041857_registries_billing.ts';
 
 /** Applied in this order; listed statically so no .ts file is imported at run time by path (STACK.md G8). */
 export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
@@ -19,4 +20,5 @@ export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
   { name: 'Migration20261126015900_account_search', class: Migration20261126015900_account_search },
   { name: 'Migration20261126020050_payer_sort_index', class: Migration20261126020050_payer_sort_index },
   { name: 'Migration20261126023005_file_store', class: Migration20261126023005_file_store },
+  { name: 'Migration20261126041857_registries_billing', class: Migration20261126041857_registries_billing },
 ];

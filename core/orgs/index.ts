@@ -18,3 +18,7 @@ export {
   validateInn, validateKpp, validateOgrn, validateBik, validateSettlementAccount, validateCorrAccount, withControlKey,
 } from './requisites.calc.ts';
 export { hashPassword, verifyPassword, dummyPasswordHash, MIN_PASSWORD_LENGTH } from './password.ts';
+export { ApiKey } from './api-keys.entity.ts';
+export type { ApiKeyRow } from './api-keys.entity.ts';
+export { createApiKey, listApiKeys, revokeApiKey, authenticateApiKey } from './api-keys.ts';
+export type { ApiKeyInfo, CreatedApiKey, ApiKeyPrincipal } from './api-keys.ts';

@@ -110,3 +110,15 @@ function looksBinary(bytes: Uint8Array): boolean {
   for (const b of bytes) if (isControl(b)) controls++;
   return controls * 100 > bytes.length;
 }
+
+// What people type for the four code pages: «1251», «cp1251», «win-1251», «866», «dos», «koi8r», «utf8»…
+const ENCODING_ALIASES: Record<string, RegistryEncoding> = {
+  'utf-8': 'utf-8', utf8: 'utf-8', 'windows-1251': 'windows-1251', cp1251: 'windows-1251', '1251': 'windows-1251',
+  win1251: 'windows-1251', 'win-1251': 'windows-1251', ansi: 'windows-1251', cp866: 'cp866', '866': 'cp866', ibm866: 'cp866',
+  dos: 'cp866', 'koi8-r': 'koi8-r', koi8r: 'koi8-r', koi8: 'koi8-r',
+};
+
+/** A code page as staff or a customer's system names it; null when it is none of ours. */
+export function parseEncodingName(text: string): RegistryEncoding | null {
+  return ENCODING_ALIASES[text.trim().toLowerCase().replace(/_/g, '-')] ?? null;
+}

@@ -52,19 +52,27 @@ function cleanText(text: string, fallback: string): string {
  * again by the same organisation change nothing and answer alreadyStored with the first link's seq.
  */
 export async function storeFile(db: Database, clock: Clock, orgId: string, input: StoreFileInput): Promise<StoredFileResult> {
+  return db.withTenant(orgId, (em) => storeFileIn(em, clock, orgId, input));
+}
+
+/**
+ * storeFile inside the caller's tenant transaction (an import stores its report files with what it applies). A
+ * savepoint takes back the chunks of bytes already stored; the chain lock is held until the caller commits.
+ */
+export async function storeFileIn(em: Em, clock: Clock, orgId: string, input: StoreFileInput): Promise<StoredFileResult> {
   const name = cleanText(input.name, 'file');
   const mediaType = cleanText(input.mediaType ?? '', 'application/octet-stream');
   try {
-    return await db.withTenant(orgId, async (em) => {
+    return await em.transactional(async (tx) => {
       const fileId = newId();
-      const { sha256, size } = await writeChunks(em, orgId, fileId, input.content);
-      await em.execute('select pg_advisory_xact_lock(?)', [FILE_CHAIN_LOCK]);
+      const { sha256, size } = await writeChunks(tx as Em, orgId, fileId, input.content);
+      await tx.execute('select pg_advisory_xact_lock(?)', [FILE_CHAIN_LOCK]);
       // After the lock: a concurrent store of the same bytes has committed by now, so its row is visible.
-      const existing = await findStored(em, orgId, sha256);
+      const existing = await findStored(tx as Em, orgId, sha256);
       if (existing) throw new AlreadyStored(sha256, existing.size, existing.chainSeq ?? 0);
       const storedAt = clock.now();
-      await em.insert(StoredFile, { id: fileId, org: orgId, sha256, size, name, mediaType, createdAt: storedAt });
-      const chainSeq = await appendLink(em, { orgId, sha256, size, name, storedAt });
+      await tx.insert(StoredFile, { id: fileId, org: orgId, sha256, size, name, mediaType, createdAt: storedAt });
+      const chainSeq = await appendLink(tx as Em, { orgId, sha256, size, name, storedAt });
       return { sha256, size, alreadyStored: false, chainSeq };
     });
   } catch (e) {

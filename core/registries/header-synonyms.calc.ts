@@ -65,7 +65,7 @@ export const HEADER_SYNONYMS: Readonly<Record<RegistryField, readonly string[]>>
   ],
   serviceName: [
     'усл', 'услуг', 'наимен', 'наимен услуг', 'вид услуг', 'назван услуг', 'usl', 'naimusl', 'naim usl', 'uslname',
-    'service', 'service name', 'servicename',
+    'service', 'service name', 'servicename', 'uslug',
   ],
   method: [
     'способ', 'способ расчет', 'способ начисл', 'метод', 'метод расчет', 'вид расчет', 'тип расчет',
@@ -95,12 +95,12 @@ export const HEADER_SYNONYMS: Readonly<Record<RegistryField, readonly string[]>>
   toPay: [
     'к оплат', 'итого к оплат', 'сумм к оплат', 'к уплат', 'итого', 'сумм', 'долг', 'задолж', 'сальдо конец',
     'сальдо конц', 'сальдо кон', 'исход сальдо', 'исходящ', 'summa', 'sum', 'itogo', 'kopl', 'dolg', 'debt',
-    'topay', 'to pay', 'amount', 'amount due',
+    'topay', 'to pay', 'amount', 'amount due', 'k oplat', 'k opl',
   ],
   penalty: ['пени', 'пеня', 'неустойк', 'peni', 'penya', 'penalty', 'fine'],
   meterNumber: [
     'счетчик', 'номер счетчик', 'ном счетчик', 'прибор учет', 'номер прибор', 'ипу', 'номер ипу', 'пу', 'номер пу',
-    'заводск номер', 'nomsch', 'schetchik', 'nom pu', 'zav nomer', 'meter', 'meter number', 'counter', 'counterid',
+    'заводск номер', 'nomsch', 'schetchik', 'nom pu', 'zav nomer', 'meter', 'meter number', 'counter', 'counterid', 'nom sch',
   ],
   previousReading: [
     'пред показ', 'показ пред', 'нач показ', 'показ нач', 'начальн показ', 'показ начал', 'pokpred', 'pok pred',

@@ -65,10 +65,34 @@ export function parseAmount(text: string): CellResult<Kopecks> {
   const trimmed = text.trim();
   // Checked before any regular expression runs, so a hostile 10 MB cell costs one pass.
   if (trimmed.length > MAX_CELL) return invalid('bad-number');
-  const value = parseDecimal(trimmed.replace(CURRENCY, ''), 2);
+  const digits = splitNumber(trimmed.replace(CURRENCY, ''));
+  if (!digits.ok) return digits;
+  const { negative, whole, fraction } = digits.value;
+  // Up to 13 whole digits the kopecks stay below 2^53, so plain numbers are exact (and a registry of a million
+  // rows is parsed without a million BigInts); longer ones go the BigInt way and meet the range check.
+  if (whole.length <= 13) {
+    if (fraction.length > 2) return invalid('too-many-decimals');
+    const value = Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+    return valid(kopecks(negative && value !== 0 ? -value : value));
+  }
+  const value = scaled(digits.value, 2);
   if (!value.ok) return value;
   if (value.value > MAX_SAFE || value.value < -MAX_SAFE) return invalid('out-of-range');
   return valid(kopecks(Number(value.value)));
+}
+
+/**
+ * A decimal cell as exact text with `scale` places: «12,5» at scale 3 is '12.500', «-0,25» '-0.25' at 2. The
+ * digits are rearranged, never computed, so nothing is rounded.
+ */
+export function parseDecimalText(text: string, scale: number): CellResult<string> {
+  const digits = splitNumber(text);
+  if (!digits.ok) return digits;
+  const { negative, whole, fraction } = digits.value;
+  if (fraction.length > scale) return invalid('too-many-decimals');
+  const integer = whole.replace(/^0+(?=\d)/, '') || '0';
+  const text2 = scale === 0 ? integer : `${integer}.${fraction.padEnd(scale, '0')}`;
+  return valid(negative && /[1-9]/.test(text2) ? `-${text2}` : text2);
 }
 
 /** Counts (residents, rooms). «3», «3,0» and «1 200» pass; «2,5» is bad-integer. */

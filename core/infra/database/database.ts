@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { baseOrmOptions } from './orm-options.ts';
 import { APP_ROLE, TENANT_SETTING } from './roles.ts';
 import { runMigrations } from './migrate.ts';
+import { copyThroughClient, copyThroughPglite } from './copy-from.ts';
 
 export type Em = SqlEntityManager;
 export type AnyOrm = MikroORM;
@@ -22,6 +23,11 @@ export type Database = {
   withoutTenant<T>(fn: (em: Em) => Promise<T>): Promise<T>;
   /** A single read of platform tables, without a transaction's round trips (no tenant is set, so RLS shows none). */
   read<T>(fn: (em: Em) => Promise<T>): Promise<T>;
+  /**
+   * `COPY … FROM STDIN` inside the caller's transaction (em from withTenant), fed chunk by chunk in PostgreSQL's
+   * text format: the bulk path of imports, which the unit of work would make 20 times slower.
+   */
+  copyFrom(em: Em, copySql: string, chunks: AsyncIterable<Buffer>): Promise<void>;
   health(): Promise<DatabaseHealth>;
   close(): Promise<void>;
 };
@@ -57,7 +63,7 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
       ...(switchRole ? { afterCreate: setRoleOnConnect } : {}),
     },
   } as Options);
-  return wrap('postgres', orm, async () => orm.close(true));
+  return wrap('postgres', orm, copyThroughClient, async () => orm.close(true));
 }
 
 /** knex pool hook: a fresh connection acts as the application role before anyone can use it. */
@@ -84,7 +90,7 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
   if (options.migrate !== false) await runMigrations(orm);
   // PGlite has one session: from here on it acts as the application role, so RLS applies as on a server.
   await pg.exec(`SET ROLE ${APP_ROLE}`);
-  return wrap('pglite', orm, async () => {
+  return wrap('pglite', orm, copyThroughPglite(pg), async () => {
     await orm.close(true);
     await pg.close();
   });
@@ -102,11 +108,12 @@ export async function initPgliteOrm(pg: PGlite): Promise<AnyOrm> {
   } as Options)) as unknown as AnyOrm;
 }
 
-function wrap(mode: DatabaseMode, orm: AnyOrm, close: () => Promise<void>): Database {
+function wrap(mode: DatabaseMode, orm: AnyOrm, copyFrom: Database['copyFrom'], close: () => Promise<void>): Database {
   const em = () => orm.em.fork() as Em;
   return {
     mode,
     orm,
+    copyFrom,
     withTenant: (orgId, fn) =>
       em().transactional(async (tx) => {
         await tx.execute(`select set_config('${TENANT_SETTING}', ?, true)`, [orgId]);

@@ -8,10 +8,13 @@ import { AppliedEffect, OutboxMessage } from '../outbox/outbox.entity.ts';
 import { STAFF_ENTITIES } from '../../staff/staff.entity.ts';
 import { AuditEntry } from '../../audit/audit.entity.ts';
 import { FILE_STORE_ENTITIES } from '../../registries/file-store.entity.ts';
+import { REGISTRY_ENTITIES } from '../../registries/registry.entity.ts';
+import { BILLING_ENTITIES } from '../../billing/billing.entity.ts';
+import { ApiKey } from '../../orgs/api-keys.entity.ts';
 
 /** Every entity of every module: the schema the migrations must match (schema-diff test). */
 export const ALL_ENTITIES = [...ORGS_ENTITIES, ...ACCOUNTS_ENTITIES, ...STAFF_ENTITIES, AuditEntry, OutboxMessage, AppliedEffect,
-  ...FILE_STORE_ENTITIES];
+  ...FILE_STORE_ENTITIES, ...REGISTRY_ENTITIES, ...BILLING_ENTITIES, ApiKey];
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url));
 

@@ -12,4 +12,4 @@ export const TENANT_SETTING = 'app.org_id';
  * Tables that carry org_id but are platform infrastructure read across tenants (the outbox relay; a staff session
  * spans the user's organisations; `familypay verify` walks the file chain of every organisation).
  */
-export const PLATFORM_TABLES_WITH_ORG_ID: readonly string[] = ['outbox', 'staff_sessions', 'file_chain'];
+export const PLATFORM_TABLES_WITH_ORG_ID: readonly string[] = ['outbox', 'staff_sessions', 'file_chain', 'api_keys'];

@@ -1,0 +1,4 @@
+// The billing module: what accounts owe (charges by service and period), meters and their readings. Imports
+// write charges today; the monthly accrual run (tariffs, norms, penalties) joins later.
+export { Charge, Meter, MeterReading, BILLING_ENTITIES, CHARGE_METHODS, CHARGE_SOURCES } from './billing.entity.ts';
+export type { ChargeRow, MeterRow, MeterReadingRow, ChargeMethod, ChargeSource } from './billing.entity.ts';

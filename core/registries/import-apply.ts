@@ -1,0 +1,162 @@
+import type { Em } from '../infra/database/database.ts';
+import { STAGING_TABLE as S } from './staging.ts';
+import { assignNumbers } from './import-numbers.ts';
+import type { AssignedNumber, RowError } from './import.types.ts';
+import { rowError } from './row-error.ts';
+
+/** A problem of the whole file found while applying it: the transaction rolls back and the report names it. */
+export class ImportRefused extends Error {
+  constructor(readonly error: RowError) {
+    super(error.code);
+  }
+}
+
+/**
+ * The set-based half of an import: the validated rows sit in the staging table (COPY), and a handful of statements
+ * turn them into buildings, premises, accounts, services, charges, meters and readings — inside the caller's one
+ * transaction, under the tenant's row-level security. No row passes through the ORM's unit of work.
+ */
+export type ApplyCounts = {
+  readonly buildingsCreated: number;
+  readonly premisesCreated: number;
+  readonly accountsCreated: number;
+  readonly accountsUpdated: number;
+  readonly assigned: readonly AssignedNumber[];
+  readonly servicesCreated: readonly { code: string; name: string }[];
+  readonly lines: number;
+  readonly readings: number;
+};
+
+type Ctx = { readonly em: Em; readonly orgId: string; readonly importId: string; readonly recipientId: string | null; readonly at: Date };
+
+const count = async (em: Em, sql: string, params: unknown[]): Promise<number> =>
+  Number((await em.execute<{ n: string }[]>(sql, params))[0]?.n ?? 0);
+
+export async function applyStaged(ctx: Ctx): Promise<ApplyCounts> {
+  const { em } = ctx;
+  await em.execute(`create index on ${S} (account)`);
+  await em.execute(`analyze ${S}`);
+  const buildingsCreated = await insertBuildings(ctx);
+  const premisesCreated = await upsertPremises(ctx);
+  const assigned = await assignNumbers(ctx);
+  const { created: accountsCreated, updated: accountsUpdated } = await upsertAccounts(ctx);
+  const servicesCreated = await resolveServices(ctx);
+  const lines = await upsertCharges(ctx);
+  const readings = await upsertReadings(ctx);
+  return { buildingsCreated, premisesCreated, accountsCreated, accountsUpdated, assigned, servicesCreated, lines, readings };
+}
+
+async function insertBuildings({ em, orgId, at }: Ctx): Promise<number> {
+  return count(em, `with added as (
+      insert into buildings (id, org_id, address, address_key, created_at)
+      select gen_random_uuid(), ?, address, address_key, ? from (
+        select distinct on (address_key) address, address_key from ${S} where address_key is not null order by address_key, line) b
+      on conflict (org_id, address_key) do nothing returning 1)
+    select count(*) as n from added`, [orgId, at]);
+}
+
+async function upsertPremises({ em, orgId, at }: Ctx): Promise<number> {
+  // A later registry may bring the area; it never erases one with an empty cell.
+  return count(em, `with added as (
+      insert into premises (id, org_id, building_id, number, kind, area, created_at)
+      select gen_random_uuid(), ?, b.id, p.premise, 'residential', p.area, ? from (
+        select distinct on (address_key, premise) address_key, premise, area from ${S}
+        where address_key is not null and premise is not null order by address_key, premise, area is null, line) p
+      join buildings b on b.org_id = ? and b.address_key = p.address_key
+      on conflict (building_id, number) do update set area = excluded.area
+        where excluded.area is not null and premises.area is distinct from excluded.area
+      returning (xmax = 0) as created)
+    select count(*) filter (where created) as n from added`, [orgId, at, orgId]);
+}
+
+/** One row per account of the file, with its premise resolved; later statements join it instead of the accounts. */
+async function upsertAccounts({ em, orgId, at }: Ctx): Promise<{ created: number; updated: number }> {
+  await em.execute(`create temporary table registry_accounts on commit drop as
+    select distinct on (s.account) s.account, s.payer_name, s.residents, s.els, s.izhku, p.id as premise_id, null::uuid as id
+    from ${S} s
+    left join buildings b on b.org_id = ? and b.address_key = s.address_key
+    left join premises p on p.building_id = b.id and p.number = s.premise
+    order by s.account, s.line`, [orgId]);
+  await em.execute(`create unique index on registry_accounts (account)`);
+  const updated = await count(em, `with changed as (
+      update accounts a set premise_id = coalesce(r.premise_id, a.premise_id), payer_name = coalesce(r.payer_name, a.payer_name),
+        residents_count = coalesce(r.residents, a.residents_count), els = coalesce(r.els, a.els), izhku = coalesce(r.izhku, a.izhku),
+        updated_at = ?
+      from registry_accounts r
+      where a.org_id = ? and a.number = r.account
+        and (a.premise_id, a.payer_name, a.residents_count, a.els, a.izhku) is distinct from
+            (coalesce(r.premise_id, a.premise_id), coalesce(r.payer_name, a.payer_name), coalesce(r.residents, a.residents_count),
+             coalesce(r.els, a.els), coalesce(r.izhku, a.izhku))
+      returning 1)
+    select count(*) as n from changed`, [at, orgId]);
+  const created = await count(em, `with added as (
+      insert into accounts (id, org_id, number, number_assigned, premise_id, payer_name, residents_count, els, izhku, status, created_at, updated_at)
+      select gen_random_uuid(), ?, r.account, n.number is not null, r.premise_id, r.payer_name, coalesce(r.residents, 0), r.els, r.izhku,
+        'open', ?, ?
+      from registry_accounts r left join registry_assigned n on n.number = r.account
+      where not exists (select 1 from accounts a where a.org_id = ? and a.number = r.account)
+      returning 1)
+    select count(*) as n from added`, [orgId, at, at, orgId]);
+  await em.execute(`update registry_accounts r set id = a.id from accounts a where a.org_id = ? and a.number = r.account`, [orgId]);
+  return { created, updated };
+}
+
+/**
+ * Services by code (or by name when the file has no codes). One the catalogue lacks is added under the
+ * organisation's first recipient with kind «other», and the report lists it for staff to check.
+ */
+async function resolveServices({ em, orgId, recipientId, at }: Ctx): Promise<{ code: string; name: string }[]> {
+  await em.execute(`create temporary table registry_services on commit drop as
+    select distinct on (service_key) service_key, service_code, service_name, null::uuid as service_id from ${S} order by service_key, line`);
+  const match = `v.org_id = ? and case when r.service_code is not null then v.code = r.service_code else lower(v.name) = lower(r.service_name) end`;
+  await em.execute(`update registry_services r set service_id = (select v.id from services v where ${match} order by v.created_at limit 1)`, [orgId]);
+  if (!recipientId) {
+    const missing = await em.execute<{ name: string }[]>(`select coalesce(service_code, service_name) as name from registry_services where service_id is null limit 5`);
+    if (missing.length > 0) throw new ImportRefused(rowError('REGISTRIES.NO_RECIPIENT', null, null, null, { services: missing.map((m) => `«${m.name}»`).join(', ') }));
+  }
+  const created = await em.execute<{ code: string; name: string }[]>(`
+    insert into services (id, org_id, code, name, unit, kind, recipient_id, active, created_at)
+    select gen_random_uuid(), ?, left(coalesce(r.service_code, r.service_name), 32), left(coalesce(r.service_name, r.service_code), 200),
+      '', 'other', ?, true, ?
+    from registry_services r where r.service_id is null
+    on conflict (org_id, code) do nothing returning code, name`, [orgId, recipientId, at]);
+  if (created.length > 0) {
+    await em.execute(`update registry_services r set service_id = (select v.id from services v where ${match} order by v.created_at limit 1)
+      where r.service_id is null`, [orgId]);
+  }
+  return created;
+}
+
+async function upsertCharges({ em, orgId, importId, at }: Ctx): Promise<number> {
+  return count(em, `with written as (
+      insert into charges (account_id, service_id, period, org_id, method, tariff, volume, accrued, recalculation, benefit,
+        opening_balance, paid, to_pay, penalty, ipd, source, import_id, updated_at)
+      select r.id, v.service_id, s.period, ?, s.method, s.tariff, s.volume, s.accrued, s.recalculation, s.benefit,
+        s.opening_balance, s.paid, s.to_pay, s.penalty, s.ipd, 'import', ?, ?
+      from ${S} s join registry_accounts r on r.account = s.account join registry_services v on v.service_key = s.service_key
+      on conflict (account_id, service_id, period) do update set method = excluded.method, tariff = excluded.tariff,
+        volume = excluded.volume, accrued = excluded.accrued, recalculation = excluded.recalculation, benefit = excluded.benefit,
+        opening_balance = excluded.opening_balance, paid = excluded.paid, to_pay = excluded.to_pay, penalty = excluded.penalty,
+        ipd = excluded.ipd, source = excluded.source, import_id = excluded.import_id, updated_at = excluded.updated_at
+      returning 1)
+    select count(*) as n from written`, [orgId, importId, at]);
+}
+
+async function upsertReadings({ em, orgId, importId, at }: Ctx): Promise<number> {
+  await em.execute(`insert into meters (id, org_id, account_id, service_id, number, created_at)
+    select gen_random_uuid(), ?, m.id, m.service_id, m.meter_number, ? from (
+      select distinct on (r.id, s.meter_number) r.id, v.service_id, s.meter_number from ${S} s
+      join registry_accounts r on r.account = s.account join registry_services v on v.service_key = s.service_key
+      where s.meter_number is not null order by r.id, s.meter_number, s.line) m
+    on conflict (account_id, number) do nothing`, [orgId, at]);
+  return count(em, `with written as (
+      insert into meter_readings (id, org_id, meter_id, period, previous_value, value, read_at, source, import_id, created_at)
+      select gen_random_uuid(), ?, x.meter_id, x.period, x.previous_reading, x.current_reading, x.reading_date, 'registry', ?, ? from (
+        select distinct on (m.id, s.period) m.id as meter_id, s.period, s.previous_reading, s.current_reading, s.reading_date
+        from ${S} s join registry_accounts r on r.account = s.account join meters m on m.account_id = r.id and m.number = s.meter_number
+        where s.current_reading is not null order by m.id, s.period, s.line) x
+      on conflict (meter_id, period, source) do update set previous_value = excluded.previous_value, value = excluded.value,
+        read_at = excluded.read_at, import_id = excluded.import_id
+      returning 1)
+    select count(*) as n from written`, [orgId, importId, at]);
+}

@@ -1,0 +1,38 @@
+import type { Em } from '../infra/database/database.ts';
+import type { RowError } from './import.types.ts';
+import { MAX_REPORTED_ERRORS } from './import-parse.ts';
+import { rowError } from './row-error.ts';
+import { STAGING_TABLE as S } from './staging.ts';
+
+/**
+ * Problems only the whole file shows: the same account, service and period twice (which figure is right?), and
+ * one account number at two addresses (a typo that would merge two flats). Found in the staging table, where
+ * a million rows sort faster than any map in memory. With `drop`, the offending rows leave the staging table
+ * (valid-rows imports: the first occurrence stays, the repeats are rejected).
+ */
+export async function crossRowProblems(em: Em, drop: boolean): Promise<{ errors: RowError[]; total: number }> {
+  // Group first (a hash aggregate, no sort of the whole file); only groups with a problem are looked at row by row.
+  await em.execute(`create temporary table registry_conflicts on commit drop as
+    with keys as (
+      select coalesce(account, address_key || '#' || premise) as k, service_key, period, min(line) as first_line
+      from ${S} group by 1, 2, 3 having count(*) > 1),
+    places as (
+      select account, min(line) as first_line from ${S} where account is not null and address_key is not null
+      group by account having min(address_key || '#' || coalesce(premise, '')) <> max(address_key || '#' || coalesce(premise, '')))
+    select s.line, k.first_line, s.account, 'dup' as kind from ${S} s join keys k
+      on k.k = coalesce(s.account, s.address_key || '#' || s.premise) and k.service_key = s.service_key and k.period = s.period
+      where s.line <> k.first_line
+    union all
+    select s.line, p.first_line, s.account, 'addr' from ${S} s join places p on p.account = s.account
+      join ${S} f on f.line = p.first_line
+      where s.address_key is not null and s.line <> p.first_line
+        and (s.address_key, coalesce(s.premise, '')) <> (f.address_key, coalesce(f.premise, ''))`);
+  const rows = await em.execute<{ line: number; first_line: number; account: string | null; kind: string; total: string }[]>(
+    `select line, first_line, account, kind, count(*) over () as total from registry_conflicts order by line limit ?`, [MAX_REPORTED_ERRORS]);
+  const total = Number(rows[0]?.total ?? 0);
+  if (drop && total > 0) await em.execute(`delete from ${S} s using registry_conflicts c where s.line = c.line`);
+  const errors = rows.map((r) => r.kind === 'dup'
+    ? rowError('REGISTRIES.ROW_DUPLICATE', r.line, null, null, { first: r.first_line })
+    : rowError('REGISTRIES.ROW_ACCOUNT_CONFLICT', r.line, null, null, { first: r.first_line, account: r.account ?? '' }));
+  return { errors, total };
+}

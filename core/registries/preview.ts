@@ -1,0 +1,62 @@
+import { open } from 'node:fs/promises';
+import { decode, detectEncoding, REGISTRY_ENCODINGS, SAMPLE_BYTES } from './encoding.calc.ts';
+import { HEADER_SEARCH_ROWS } from './headers.calc.ts';
+import { resolveColumns, periodFromFileName, type ProfileColumns } from './columns.ts';
+import type { PreviewResult, ReadOptions } from './import.types.ts';
+import { openRegistry } from './open-registry.ts';
+import { RegistryReadError, type RawRow } from './reader.ts';
+import { fromAppError } from './row-error.ts';
+
+const PREVIEW_ROWS = 20;
+const SAMPLE_LINES = 8;
+
+type FileRef = { readonly path: string; readonly name: string; readonly sha256: string };
+
+/** What staff confirm before an import: format, encoding, the mapping (saved, guessed or theirs) and the first rows. */
+export async function previewFile(file: FileRef, options: ReadOptions, profile: ProfileColumns | null, profiles: readonly string[]): Promise<PreviewResult> {
+  const base = { sha256: file.sha256, file: file.name };
+  try {
+    const opened = await openRegistry(file.path, {
+      name: file.name, maxRows: HEADER_SEARCH_ROWS + PREVIEW_ROWS,
+      ...(options.encoding ? { encoding: options.encoding } : {}), ...(options.delimiter ? { delimiter: options.delimiter } : {}),
+    });
+    const rows: RawRow[] = [];
+    for await (const row of opened.rows()) rows.push(row);
+    const headerInside = opened.fieldNames === null;
+    const candidates = headerInside ? rows.slice(0, HEADER_SEARCH_ROWS) : [{ line: 0, cells: opened.fieldNames! }];
+    const period = options.period ?? periodFromFileName(file.name);
+    const resolved = resolveColumns(candidates, { ...options, ...(period ? { period } : {}) }, profile, headerInside);
+    // An unresolved mapping still previews: staff map the columns by hand.
+    const headerIndex = 'code' in resolved ? -1 : resolved.headerIndex;
+    const header = headerInside ? rows[headerIndex]?.cells ?? [] : opened.fieldNames!;
+    const body = headerInside ? rows.slice(headerIndex + 1, headerIndex + 1 + PREVIEW_ROWS) : rows.slice(0, PREVIEW_ROWS);
+    const width = Math.max(header.length, ...body.map((r) => r.cells.length));
+    return {
+      kind: 'ok', ...base, format: opened.format, encoding: opened.encoding, delimiter: opened.delimiter,
+      headerLine: headerInside && headerIndex >= 0 ? rows[headerIndex]!.line : null,
+      columns: Array.from({ length: width }, (_, index) => ({ index, label: opened.columnLabel(index), title: header[index] ?? '' })),
+      mapping: 'code' in resolved ? {} : resolved.mapping,
+      mappingSource: 'code' in resolved ? 'guess' : resolved.source,
+      rows: body, profiles,
+    };
+  } catch (e) {
+    if (!(e instanceof RegistryReadError)) throw e;
+    if (e.error.code === 'REGISTRIES.ENCODING_AMBIGUOUS') return { kind: 'ambiguous', ...base, candidates: await samples(file.path) };
+    return { kind: 'unreadable', ...base, error: fromAppError(e.error) };
+  }
+}
+
+/** The first lines decoded in each plausible code page, best first, for staff to see which reads as Russian. */
+async function samples(path: string): Promise<{ encoding: (typeof REGISTRY_ENCODINGS)[number]; sample: string[] }[]> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(SAMPLE_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, SAMPLE_BYTES, 0);
+    const bytes = buffer.subarray(0, bytesRead);
+    const guess = detectEncoding(bytes);
+    const order = guess.kind === 'ambiguous' ? [...guess.candidates, ...REGISTRY_ENCODINGS.filter((e) => !guess.candidates.includes(e))] : REGISTRY_ENCODINGS;
+    return order.map((encoding) => ({ encoding, sample: decode(bytes, encoding).split(/\r?\n/).slice(0, SAMPLE_LINES) }));
+  } finally {
+    await handle.close();
+  }
+}
