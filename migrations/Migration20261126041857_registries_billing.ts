@@ -46,14 +46,20 @@ export class Migration20261126041857_registries_billing extends Migration {
     this.addSql(`alter table "meter_readings" add constraint "meter_readings_org_id_foreign" foreign key ("org_id") references "organizations" ("id") on update cascade;`);
     this.addSql(`alter table "meter_readings" add constraint "meter_readings_meter_id_foreign" foreign key ("meter_id") references "meters" ("id") on update cascade;`);
 
-    this.addSql(`alter table "charges" add constraint "charges_account_id_foreign" foreign key ("account_id") references "accounts" ("id") on update cascade;`);
-    this.addSql(`alter table "charges" add constraint "charges_service_id_foreign" foreign key ("service_id") references "services" ("id") on update cascade;`);
-    this.addSql(`alter table "charges" add constraint "charges_org_id_foreign" foreign key ("org_id") references "organizations" ("id") on update cascade;`);
 
     for (const table of TENANT_TABLES) {
       this.addSql(`alter table "${table}" enable row level security;`);
       this.addSql(`create policy tenant_isolation on "${table}" using (org_id = fp_current_org()) with check (org_id = fp_current_org());`);
     }
+    // Charges, buildings, premises and accounts carry no foreign keys (billing.entity.ts, accounts.entity.ts):
+    // nothing they point at may be deleted instead.
+    for (const fk of ['buildings_org_id', 'premises_org_id', 'premises_building_id', 'accounts_org_id', 'accounts_premise_id']) {
+      this.addSql(`alter table "${fk.split('_')[0]}" drop constraint "${fk}_foreign";`);
+    }
+    this.addSql(`revoke delete, truncate on "organizations", "buildings", "premises", "accounts", "services" from familypay_app;`);
+    // Stored files compress with lz4 where the server has it: pglz made storing a 166 MB registry take seconds.
+    this.addSql(`do $$ begin alter table stored_file_chunks alter column bytes set compression lz4;
+      exception when feature_not_supported or invalid_parameter_value then null; end $$;`);
     this.addSql(`create unique index "registry_imports_applied_file_unique" on "registry_imports" ("org_id", "file_sha256") where "status" = 'applied';`);
     this.addSql(`revoke update, delete, truncate on "registry_imports" from familypay_app;`);
     this.addSql(`create trigger "registry_imports_append_only" before update or delete on "registry_imports" for each row execute function fp_refuse_change();`);

@@ -117,6 +117,10 @@ beforeAll(async () => {
   writeFileSync(file('bomb.xlsx'), zip([...BOOK_PARTS, bomb]));
   // The same bomb, its headers (local and central) claiming 1 000 bytes: the ratio check cannot see it.
   writeFileSync(file('lying.xlsx'), zip([...BOOK_PARTS, { ...bomb, declared: 1000 }]));
+  // Entries of 1 MiB each are below the per-entry ratio floor; together 998 of them inflate 1 000:1.
+  const small = await deflatedZeros('x', 1024 * 1024);
+  const smalls = Array.from({ length: 995 }, (_, i) => ({ ...small, name: `xl/media/m${i}.bin` }));
+  writeFileSync(file('small-bombs.xlsx'), zip([...BOOK_PARTS, { ...small, name: 'xl/worksheets/sheet1.xml' }, ...smalls]));
   const many = Array.from({ length: 10_001 }, (_, i) => stored(`xl/media/e${i}.txt`, ''));
   writeFileSync(file('entries.xlsx'), zip([...BOOK_PARTS, stored('xl/worksheets/sheet1.xml', '<worksheet/>'), ...many]));
   // An entry the central directory does not list, which a local-header reader (exceljs's unzipper) would still read.
@@ -151,6 +155,7 @@ describe('hostile files (R2)', () => {
   const cases: [name: string, code: string, vars?: Record<string, unknown>][] = [
     ['bomb.xlsx', 'REGISTRIES.XLSX_TOO_LARGE', { limit: '1 ГиБ' }],
     ['lying.xlsx', 'REGISTRIES.XLSX_TOO_LARGE', { limit: '1 ГиБ' }],
+    ['small-bombs.xlsx', 'REGISTRIES.XLSX_TOO_LARGE', { limit: '1 ГиБ' }],
     ['entries.xlsx', 'REGISTRIES.XLSX_TOO_MANY_ENTRIES', { count: 10_004, limit: 1000 }],
     ['hidden.xlsx', 'REGISTRIES.XLSX_CORRUPT', { detail: 'части архива перекрываются или между ними спрятаны данные' }],
     ['truncated.xlsx', 'REGISTRIES.XLSX_CORRUPT', { detail: 'файл обрезан или это не ZIP-архив' }],

@@ -20,5 +20,5 @@ const registries = makeRegistriesService({ db, clock: systemClock });
 const started = performance.now();
 const report = await registries.importPath(org.value.id, file, path.basename(file), { source: 'cli', actor });
 const ms = performance.now() - started;
-console.log(JSON.stringify({ ms, status: report.status, rows: report.rows, lines: report.lines, errors: report.errors.slice(0, 3), maxRssKiB: process.resourceUsage().maxRSS }));
+console.log(JSON.stringify({ ms, status: report.status, rows: report.rows, lines: report.lines, errors: report.errors.slice(0, 3), phases: report.phases, maxRssKiB: process.resourceUsage().maxRSS }));
 await db.close();

@@ -39,13 +39,22 @@ const WHATWG_NAME: Record<RegistryEncoding, string> = {
 const IBM866_CONTROLS = /[\u001a\u001c\u007f]/g;
 const IBM866_FIX: Record<string, string> = { '\u001c': '\u001a', '\u007f': '\u001c', '\u001a': '\u007f' };
 
+// A decoder called without { stream: true } keeps no state between calls, so one per code page serves every
+// caller; making a new one per line was half of what reading a large text registry cost.
+const DECODERS = new Map<RegistryEncoding, TextDecoder>();
+function decoderFor(encoding: RegistryEncoding): TextDecoder {
+  let decoder = DECODERS.get(encoding);
+  if (!decoder) DECODERS.set(encoding, (decoder = new TextDecoder(WHATWG_NAME[encoding])));
+  return decoder;
+}
+
 /**
  * Bytes → text. Undefined bytes (0x98 in windows-1251) and broken UTF-8 become U+FFFD, which the readers
  * must refuse row by row; a UTF-8 BOM is dropped. Node's decoders rather than iconv-lite: native (fast on
  * whole files), and test/boundaries.test.ts lets a .calc.ts import nothing but node: and core/shared.
  */
 export function decode(buf: Uint8Array, encoding: RegistryEncoding): string {
-  const text = new TextDecoder(WHATWG_NAME[encoding]).decode(buf);
+  const text = decoderFor(encoding).decode(buf);
   if (encoding === 'cp866') return text.replace(IBM866_CONTROLS, (c) => IBM866_FIX[c]!);
   if (encoding === 'windows-1251') return text.replaceAll('\u0098', '\uFFFD');
   return text;

@@ -5,9 +5,7 @@ import type { ColumnMapping, ReadOptions, RowError } from './import.types.ts';
 import { openRegistry } from './open-registry.ts';
 import { RegistryReadError, type OpenedRegistry, type RawRow, type RegistryFormat } from './reader.ts';
 import { resolveColumns, periodFromFileName, type ProfileColumns } from './columns.ts';
-import { rowValidator, type RowProblem } from './row-validate.ts';
-import { stagingLine } from './staging.ts';
-import { TotalsCheck } from './totals.ts';
+import { RowSink } from './import-sink.ts';
 import { fromAppError, rowError } from './row-error.ts';
 
 export type ParseSetup = {
@@ -41,9 +39,6 @@ export type ParseEvent =
 
 /** Above this a report lists no more errors (it still counts them). */
 export const MAX_REPORTED_ERRORS = 1_000;
-/** A registry of more rows than this is split by the customer (5 million ≈ a city's accounts × services). */
-export const MAX_ROWS = 5_000_000;
-const BATCH_CHARS = 1 << 20;
 
 /** Reads, maps and validates a registry, yielding COPY batches of good rows and the problems of bad ones. */
 export async function* parseRegistry(setup: ParseSetup): AsyncGenerator<ParseEvent> {
@@ -83,54 +78,16 @@ async function* parseOpened(setup: ParseSetup, opened: OpenedRegistry): AsyncGen
     const title = (header[index] ?? '').trim();
     return title && title !== opened.columnLabel(index) ? `${opened.columnLabel(index)} («${title.slice(0, 60)}»)` : opened.columnLabel(index);
   };
-  const toError = (line: number, p: RowProblem): RowError => rowError(p.code, line, column(p.column), p.value, p.params);
-  const totals = new TotalsCheck(mapping, setup.totalsCheck, column);
-  const validate = rowValidator({ mapping, period });
-  let rows = 0;
-  let validRows = 0;
-  let errorsSeen = 0;
-  let copy = '';
-  let copyRows = 0;
-  let rejected: RejectedRow[] = [];
-  const rest: AsyncIterable<RawRow> = { [Symbol.asyncIterator]: () => iterator };
-  const body = headerInside ? head.slice(resolved.headerIndex + 1) : [];
-  for await (const raw of chain(body, rest)) {
-    if (totals.isTotalLine(raw)) {
-      totals.check(raw, validRows);
-      continue;
-    }
-    if (++rows > MAX_ROWS) return yield { kind: 'fatal', error: rowError('REGISTRIES.TOO_MANY_ROWS', null, null, null, { limit: MAX_ROWS }) };
-    const outcome = validate(raw.line, raw.cells);
-    if (!outcome.ok) {
-      errorsSeen += 1;
-      const errors = outcome.problems.map((p) => toError(raw.line, p));
-      rejected.push({ line: raw.line, cells: setup.keepValid ? raw.cells : [], errors });
-      if (rejected.length >= 500) {
-        yield { kind: 'rejected', rows: rejected };
-        rejected = [];
-      }
-      continue;
-    }
-    validRows += 1;
-    totals.add(outcome.row);
-    // A file with an error applies nothing, so past the first one only the errors matter.
-    if (errorsSeen > 0 && !setup.keepValid) continue;
-    copy += stagingLine(outcome.row);
-    copyRows += 1;
-    if (copy.length >= BATCH_CHARS) {
-      yield { kind: 'batch', copy: Buffer.from(copy, 'utf8'), rows: copyRows };
-      copy = '';
-      copyRows = 0;
-    }
+  const sink = new RowSink({ mapping, period, totalsCheck: setup.totalsCheck, keepValid: setup.keepValid, column });
+  for (const raw of headerInside ? head.slice(resolved.headerIndex + 1) : []) {
+    const event = sink.push(raw);
+    if (event) yield event;
   }
-  if (copyRows > 0) yield { kind: 'batch', copy: Buffer.from(copy, 'utf8'), rows: copyRows };
-  if (rejected.length > 0) yield { kind: 'rejected', rows: rejected };
-  const fileErrors = totals.problems();
-  if (rows === 0 && errorsSeen === 0) fileErrors.push(rowError('REGISTRIES.NO_ROWS', null, null, null));
-  yield { kind: 'end', rows, validRows, fileErrors };
-}
-
-async function* chain<T>(first: readonly T[], rest: AsyncIterable<T>): AsyncGenerator<T> {
-  yield* first;
-  yield* rest;
+  for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+    const event = sink.push(next.value);
+    if (!event) continue;
+    yield event;
+    if (event.kind === 'fatal') return;
+  }
+  yield* sink.finish();
 }

@@ -12,7 +12,7 @@ export function emptyReport(input: Base): ImportReport {
     importId: null, status: 'rejected', applied: false, previous: null, file: input.file.name, sha256: input.file.sha256,
     size: input.file.size, format: null, encoding: null, profile: input.profile?.name ?? null, mapping: {}, rows: 0, lines: 0,
     totalKop: 0, accounts: { created: 0, updated: 0, assigned: [] }, buildingsCreated: 0, premisesCreated: 0, servicesCreated: [],
-    readings: 0, errors: [], errorsTotal: 0, rejectedRows: 0, rejectedSha256: null, assignedSha256: null, durationMs: 0,
+    readings: 0, errors: [], errorsTotal: 0, rejectedRows: 0, rejectedSha256: null, assignedSha256: null, durationMs: 0, phases: {},
   };
 }
 
@@ -27,6 +27,7 @@ type Outcome = {
   readonly files: ReportFiles | null;
   readonly started: number;
   readonly status: ImportStatus;
+  readonly phases: Readonly<Record<string, number>>;
 };
 
 export function reportOf(base: ImportReport, o: Outcome): ImportReport {
@@ -55,6 +56,7 @@ export function reportOf(base: ImportReport, o: Outcome): ImportReport {
     rejectedSha256: o.files?.rejectedSha256 ?? null,
     assignedSha256: o.files?.assignedSha256 ?? null,
     durationMs: Math.round(performance.now() - o.started),
+    phases: { ...o.phases },
   };
 }
 
@@ -64,7 +66,7 @@ export async function recordImport(em: Em, orgId: string, report: ImportReport, 
     encoding: report.encoding, profileName: report.profile, status: report.status === 'applied' ? 'applied' : 'rejected',
     validRowsOnly: extra.options.validRowsOnly === true, rows: report.rows, lines: report.lines, totalKop: report.totalKop,
     accountsCreated: report.accounts.created, accountsUpdated: report.accounts.updated, errorsCount: report.errorsTotal,
-    report: report as unknown as Record<string, unknown>, rejectedSha256: report.rejectedSha256, source: extra.options.source,
+    report: structuredClone(report) as unknown as Record<string, unknown>, rejectedSha256: report.rejectedSha256, source: extra.options.source,
     actorId: extra.options.actor.userId, actorLabel: extra.options.actor.label.slice(0, 254), createdAt: extra.at,
   });
 }

@@ -8,7 +8,8 @@ import { newId, type Clock } from '../shared/index.ts';
 import { crossRowProblems } from './import-checks.ts';
 import { applyStaged, ImportRefused, type ApplyCounts } from './import-apply.ts';
 import { ImportCollector } from './import-collect.ts';
-import { parseRegistry, type ParseSetup } from './import-parse.ts';
+import type { ParseSetup } from './import-parse.ts';
+import { parseEvents } from './parse-thread.ts';
 import { storeReportFiles } from './import-files.ts';
 import { emptyReport, reportOf, recordImport, findApplied } from './import-report.ts';
 import type { ImportOptions, ImportReport } from './import.types.ts';
@@ -24,6 +25,8 @@ export type RunInput = {
   readonly options: ImportOptions;
   readonly profile: (ProfileColumns & { readonly totalsCheck: boolean }) | null;
 };
+
+const IMPORT_LOCK = 43_219_870;
 
 /** Leaves the transaction without applying anything; the collector already holds the report. */
 class Rollback extends Error {
@@ -51,21 +54,32 @@ export async function runImport(deps: { db: Database; clock: Clock }, input: Run
   };
   const importId = newId();
   const at = clock.now();
+  const phases: Record<string, number> = {};
+  let lapStarted = performance.now();
+  const lap = (phase: string) => {
+    phases[phase] = Math.round(performance.now() - lapStarted);
+    lapStarted = performance.now();
+  };
   try {
     const applied = await db.withTenant(orgId, async (em) => {
+      // One import of an organisation at a time: a second waits, then finds its accounts made by the first.
+      await em.execute('select pg_advisory_xact_lock(?::int, hashtext(?))', [IMPORT_LOCK, orgId]);
       await em.execute(CREATE_STAGING);
-      await db.copyFrom(em, COPY_STAGING, collector.batches(parseRegistry(setup)));
+      await db.copyFrom(em, COPY_STAGING, collector.batches(parseEvents(setup)));
+      lap('parseAndCopy');
       if (collector.fatal) throw new Rollback(null);
       const cross = await crossRowProblems(em, keepValid);
       collector.addErrors(cross.errors, cross.total);
       if (collector.errorsTotal > 0 && !keepValid) throw new Rollback(null);
+      lap('crossRowChecks');
       const left = await stagedCount(em);
       if (left === 0 && collector.errorsTotal > 0) throw new Rollback(null);
-      const counts = await applyStaged({ em, orgId, importId, recipientId: await firstRecipient(em, orgId), at });
+      const counts = await applyStaged({ em, orgId, importId, recipientId: await firstRecipient(em, orgId), at, lap });
       const totalKop = await stagedTotal(em, collector.start?.moneyField ?? null);
       if (options.dryRun) throw new Rollback({ ...counts, totalKop });
+      lap('total');
       const files = await storeReportFiles(em, clock, orgId, input.file.name, collector, counts.assigned);
-      const report = reportOf(base, { importId, collector, counts, totalKop, files, started, status: 'applied' });
+      const report = reportOf(base, { importId, collector, counts, totalKop, files, started, status: 'applied', phases });
       await recordImport(em, orgId, report, { options, at });
       recordAudit(em, orgId, options.actor, {
         action: 'registry.import', entityType: 'registry_import', entityId: importId,
@@ -73,15 +87,16 @@ export async function runImport(deps: { db: Database; clock: Clock }, input: Run
       }, at);
       if (options.saveProfileAs && collector.start) await saveProfileIn(em, orgId, options.actor, at, options.saveProfileAs, collector.start);
       await em.flush();
-      return report;
+      lap('record');
+      return { ...report, phases: { ...phases } };
     });
     return applied;
   } catch (e) {
     if (e instanceof ImportRefused) {
       collector.addErrors([e.error]);
-      return rolledBack(deps, input, { base, importId, collector, applied: null, started, at });
+      return rolledBack(deps, input, { base, importId, collector, applied: null, started, at, phases });
     }
-    if (e instanceof Rollback) return rolledBack(deps, input, { base, importId, collector, applied: e.applied, started, at });
+    if (e instanceof Rollback) return rolledBack(deps, input, { base, importId, collector, applied: e.applied, started, at, phases });
     if (e instanceof UniqueConstraintViolationException && String(e.message).includes('registry_imports_applied_file_unique')) {
       const winner = await findApplied(db, orgId, input.file.sha256);
       return { ...base, status: 'already_imported', previous: winner, durationMs: Math.round(performance.now() - started) };
@@ -93,14 +108,14 @@ export async function runImport(deps: { db: Database; clock: Clock }, input: Run
   }
 }
 
-type RolledBack = { base: ImportReport; importId: string; collector: ImportCollector; applied: (ApplyCounts & { totalKop: number }) | null; started: number; at: Date };
+type RolledBack = { base: ImportReport; importId: string; collector: ImportCollector; applied: (ApplyCounts & { totalKop: number }) | null; started: number; at: Date; phases: Record<string, number> };
 
 async function rolledBack(deps: { db: Database; clock: Clock }, input: RunInput, r: RolledBack): Promise<ImportReport> {
   if (r.applied) {
-    return reportOf(r.base, { importId: null, collector: r.collector, counts: r.applied, totalKop: r.applied.totalKop, files: null, started: r.started, status: 'dry_run' });
+    return reportOf(r.base, { importId: null, collector: r.collector, counts: r.applied, totalKop: r.applied.totalKop, files: null, started: r.started, status: 'dry_run', phases: r.phases });
   }
   if (!r.collector.fatal && r.collector.errorsTotal === 0) r.collector.addErrors([rowError('REGISTRIES.NO_ROWS', null, null, null)]);
-  const report = reportOf(r.base, { importId: input.options.dryRun ? null : r.importId, collector: r.collector, counts: null, totalKop: 0, files: null, started: r.started, status: input.options.dryRun ? 'dry_run' : 'rejected' });
+  const report = reportOf(r.base, { importId: input.options.dryRun ? null : r.importId, collector: r.collector, counts: null, totalKop: 0, files: null, started: r.started, status: input.options.dryRun ? 'dry_run' : 'rejected', phases: r.phases });
   if (!input.options.dryRun) {
     await deps.db.withTenant(input.orgId, async (em) => {
       await recordImport(em, input.orgId, report, { options: input.options, at: r.at });

@@ -5,7 +5,7 @@ import { fileInfo, readFile, storeFile, type FileContent, type StoredFileInfo, t
 import { runImport } from './import-run.ts';
 import { emptyReport } from './import-report.ts';
 import type { ImportListItem, ImportOptions, ImportReport, PreviewResult, ProfileInput, ReadOptions } from './import.types.ts';
-import { withStoredFile } from './materialise.ts';
+import { withPrivateCopy, withStoredFile } from './materialise.ts';
 import { previewFile } from './preview.ts';
 import { deleteProfile, listProfiles, loadProfile, saveProfile, type ProfileView } from './profiles.ts';
 import { RegistryImport, type RegistryImportRow } from './registry.entity.ts';
@@ -35,8 +35,19 @@ const item = (r: Omit<RegistryImportRow, 'report'>): ImportListItem => ({
 export function makeRegistriesService(deps: { db: Database; clock: Clock }): RegistriesService {
   const { db, clock } = deps;
 
-  async function importStored(orgId: string, sha256: string, options: ImportOptions): Promise<ImportReport | null> {
+  /** The profile, and the options with its code page and separator where the caller named none. */
+  async function withProfile(orgId: string, options: ImportOptions) {
     const profile = options.profileName && !options.mapping ? await loadProfile(db, orgId, options.profileName) : null;
+    const merged: ImportOptions = {
+      ...options,
+      ...(profile?.encoding && !options.encoding ? { encoding: profile.encoding as ImportOptions['encoding'] } : {}),
+      ...(profile?.delimiter && !options.delimiter ? { delimiter: profile.delimiter as ImportOptions['delimiter'] } : {}),
+    };
+    return { profile, options: merged };
+  }
+
+  async function importStored(orgId: string, sha256: string, options: ImportOptions): Promise<ImportReport | null> {
+    const { profile, options: merged } = await withProfile(orgId, options);
     if (options.profileName && !options.mapping && !profile) {
       const info = await fileInfo(db, orgId, sha256);
       if (!info) return null;
@@ -44,13 +55,8 @@ export function makeRegistriesService(deps: { db: Database; clock: Clock }): Reg
       const error = rowError('REGISTRIES.PROFILE_NOT_FOUND', null, null, null, { name: options.profileName });
       return { ...report, errors: [error], errorsTotal: 1 };
     }
-    const withProfileDefaults: ImportOptions = {
-      ...options,
-      ...(profile?.encoding && !options.encoding ? { encoding: profile.encoding as ImportOptions['encoding'] } : {}),
-      ...(profile?.delimiter && !options.delimiter ? { delimiter: profile.delimiter as ImportOptions['delimiter'] } : {}),
-    };
     return withStoredFile(db, orgId, sha256, (path, info) =>
-      runImport(deps, { orgId, path, file: { name: info.name, sha256, size: info.size }, options: withProfileDefaults, profile }));
+      runImport(deps, { orgId, path, file: { name: info.name, sha256, size: info.size }, options: merged, profile }));
   }
 
   return {
@@ -66,9 +72,14 @@ export function makeRegistriesService(deps: { db: Database; clock: Clock }): Reg
     },
     importStored,
     async importPath(orgId, path, name, options) {
-      const { createReadStream } = await import('node:fs');
-      const stored = await storeFile(db, clock, orgId, { name, content: createReadStream(path) });
-      return (await importStored(orgId, stored.sha256, options))!;
+      // The bytes are stored and copied to a private scratch file in one pass; the import reads the copy, so what
+      // it parses is exactly what was stored, even if the caller's file changes meanwhile.
+      return withPrivateCopy(path, async (copy, content) => {
+        const stored = await storeFile(db, clock, orgId, { name, content });
+        const { profile, options: merged } = await withProfile(orgId, options);
+        if (options.profileName && !options.mapping && !profile) return (await importStored(orgId, stored.sha256, options))!;
+        return runImport(deps, { orgId, path: copy, file: { name, sha256: stored.sha256, size: stored.size }, options: merged, profile });
+      });
     },
     async listImports(orgId, page) {
       const [rows, total] = await db.withTenant(orgId, (em) =>

@@ -82,6 +82,8 @@ export type ImportReport = {
   /** Every number FamilyPay assigned, as a stored CSV (the report lists the first thousand). */
   readonly assignedSha256: string | null;
   readonly durationMs: number;
+  /** Where the time went, ms by phase (parse+copy, checks, each apply step): for operators and the benchmark. */
+  readonly phases: Readonly<Record<string, number>>;
 };
 
 export type EncodingCandidate = { readonly encoding: RegistryEncoding; readonly sample: readonly string[] };

@@ -13,7 +13,8 @@ export type { RawRow, RegistryFormat, OpenedRegistry, OpenOptions } from './read
 export { writeDelimited, writeXlsx, writeDbf, guardFormula } from './writer.ts';
 export type { XlsxCell, WriteDelimitedOptions } from './writer.ts';
 export { ImportProfile, RegistryImport, REGISTRY_ENTITIES } from './registry.entity.ts';
-export { MAX_REPORTED_ERRORS, MAX_ROWS } from './import-parse.ts';
+export { MAX_REPORTED_ERRORS } from './import-parse.ts';
+export { MAX_ROWS } from './import-sink.ts';
 export { storeFile, storeFileIn, readFile, fileInfo, StoredFileCorruptError } from './file-store.ts';
 export type { FileContent, StoreFileInput, StoredFileResult, StoredFileInfo } from './file-store.ts';
 export { verifyFileChain, CHAIN_PROBLEMS } from './file-store.verify.ts';

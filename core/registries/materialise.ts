@@ -1,5 +1,5 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -22,6 +22,32 @@ export async function withStoredFile<T>(db: Database, orgId: string, sha256: str
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await pipeline(Readable.from(bytes), createWriteStream(file, { mode: 0o600 }));
     return await use(file, info);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Hands `use` a stream of the file's bytes that, as it is consumed, also fills a private scratch copy; once the
+ * stream is drained the copy is complete and `use` may read it. Removed afterwards.
+ */
+export async function withPrivateCopy<T>(source: string, use: (copy: string, content: AsyncIterable<Buffer>) => Promise<T>): Promise<T> {
+  const dir = path.join(tmpdir(), `familypay-${newId()}`);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const copy = path.join(dir, path.basename(source).replace(/[^\p{L}\p{N}._-]+/gu, '_') || 'registry');
+  const out = await open(copy, 'w', 0o600);
+  async function* tee(): AsyncGenerator<Buffer> {
+    try {
+      for await (const chunk of createReadStream(source)) {
+        await out.write(chunk as Buffer);
+        yield chunk as Buffer;
+      }
+    } finally {
+      await out.close();
+    }
+  }
+  try {
+    return await use(copy, tee());
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

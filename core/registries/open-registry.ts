@@ -7,13 +7,13 @@ import { openDbf } from './reader-dbf.ts';
 import { openDelimited } from './reader-delimited.ts';
 import { openXlsx } from './reader-xlsx.ts';
 
-/** Larger files are refused before reading: the import holds a file's rows in one transaction. */
+/** Larger files are refused before a byte is read (R2): a registry that big is split by the customer. */
 export const MAX_REGISTRY_BYTES = 1024 ** 3;
 export const MAX_REGISTRY_LABEL = '1 ГиБ';
 
 /**
  * Any registry file → its reader. The format comes from the bytes, not the name: staff rename files, banks
- * send DBFs as .txt, and Excel saves CSVs as .xls. The name only tells CSV from TXT, which read the same.
+ * send DBFs as .txt, and a CSV may arrive named .xls. The name only tells CSV from TXT, which read the same.
  */
 export async function openRegistry(path: string, options: OpenOptions): Promise<OpenedRegistry> {
   const { head, size } = await readStart(path);

@@ -16,7 +16,7 @@ export const MAX_COLUMNS = 512;
 // Large reads: the per-chunk cost is paid ~160 times for a 1-million-row file instead of ~2 500.
 const READ_CHUNK = 1024 * 1024;
 
-export const ENCODING_NAMES: Record<RegistryEncoding, string> = {
+const ENCODING_NAMES: Record<RegistryEncoding, string> = {
   'utf-8': 'UTF-8', 'windows-1251': 'windows-1251', cp866: 'CP866', 'koi8-r': 'KOI8-R',
 };
 

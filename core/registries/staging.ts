@@ -42,18 +42,56 @@ export const CREATE_STAGING = `create temporary table ${STAGING_TABLE} (${COLUMN
 export const COPY_STAGING = `COPY ${STAGING_TABLE} (${COLUMNS.map(([name]) => name).join(', ')}) FROM STDIN`;
 
 // COPY text format: backslash, tab, newline and carriage return are escaped; \N is NULL.
-const SPECIAL = /[\\\t\n\r]/g;
+const SPECIAL = /[\\\t\n\r]/;
+const SPECIAL_ALL = /[\\\t\n\r]/g;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const NEWLINE = 10;
+/** Batches handed to COPY: large enough to keep round trips rare, small enough to stay out of the way. */
+export const STAGING_BATCH_BYTES = 1 << 20;
 
-function field(value: string | number | null): string {
-  if (value === null) return '\\N';
-  if (typeof value === 'number') return String(value);
-  return value.replace(SPECIAL, (c) => ESCAPES[c]!);
+/**
+ * Writes rows as COPY text straight into a buffer: no per-row strings to concatenate and flatten later, which
+ * made formatting cost more than parsing. The field order is COLUMNS' (checked at load, below).
+ */
+export class StagingWriter {
+  private buffer = Buffer.allocUnsafe(STAGING_BATCH_BYTES * 2);
+  private at = 0;
+  rows = 0;
+
+  /** The rows written since the last take, or null when fewer than a batch are waiting (unless `all`). */
+  take(all = false): Buffer | null {
+    if (this.at === 0 || (!all && this.at < STAGING_BATCH_BYTES)) return null;
+    const out = Buffer.from(this.buffer.subarray(0, this.at));
+    this.at = 0;
+    return out;
+  }
+
+  add(row: ImportRow): void {
+    // A row is at most a few KiB (cells are capped), so one check per row keeps the buffer from overflowing.
+    if (this.at > this.buffer.length - 64 * 1024) this.grow();
+    // One short string per row, written once: cheaper than a write per field, and no long rope to flatten.
+    let line = '';
+    for (let i = 0; i < COLUMNS.length; i++) {
+      const value = COLUMNS[i]![2](row);
+      const text = value === null ? '\\N' : typeof value === 'number' ? String(value)
+        : SPECIAL.test(value) ? value.replace(SPECIAL_ALL, (c) => ESCAPES[c]!) : value;
+      line = i === 0 ? text : `${line}\t${text}`;
+    }
+    this.at += this.buffer.write(line, this.at, 'utf8');
+    this.buffer[this.at++] = NEWLINE;
+    this.rows += 1;
+  }
+
+  private grow(): void {
+    const bigger = Buffer.allocUnsafe(this.buffer.length * 2);
+    this.buffer.copy(bigger, 0, 0, this.at);
+    this.buffer = bigger;
+  }
 }
 
-/** One row as a line of COPY text, newline included. */
+/** One row as a line of COPY text, newline included (tests). */
 export function stagingLine(row: ImportRow): string {
-  let line = '';
-  for (let i = 0; i < COLUMNS.length; i++) line += (i ? '\t' : '') + field(COLUMNS[i]![2](row));
-  return `${line}\n`;
+  const writer = new StagingWriter();
+  writer.add(row);
+  return writer.take(true)!.toString('utf8');
 }
