@@ -5,6 +5,7 @@ import { insertOrganization, insertRecipient, insertService, type OrganizationIn
 import { ensureBuilding, ensurePremise, openAccount, upsertContact, addPerson, linkAccount } from '../core/accounts/index.ts';
 import type { Result } from '../core/shared/index.ts';
 import type { App } from './compose.ts';
+import { importDemoRegistry } from './demo-registry.ts';
 
 export const DEMO_SLUG = 'demo';
 
@@ -76,12 +77,13 @@ async function addDemoContact(em: Em, orgId: string, accountId: string, fullName
 }
 
 /** Idempotent: an existing demo organisation is reported, never changed; a failed run leaves nothing behind. */
-export async function seedDemo(app: Pick<App, 'db' | 'orgs' | 'accounts'>): Promise<DemoSummary> {
+export async function seedDemo(app: Pick<App, 'db' | 'orgs' | 'accounts' | 'registries' | 'clock'>): Promise<DemoSummary> {
   const existing = await app.orgs.orgIdBySlug(DEMO_SLUG);
   if (existing) return describeExisting(app, existing);
   const orgId = randomUUID();
   try {
     const counts = await app.db.withTenant(orgId, (em) => seedInto(em, orgId));
+    await importDemoRegistry(app, orgId);
     return { created: true, orgId, name: DEMO_ORG.shortName!, slug: DEMO_SLUG, ...counts };
   } catch (e) {
     // Another process seeded it at the same moment: its slug won, ours rolled back whole.

@@ -47,7 +47,7 @@ describe('familypay command', () => {
   });
 
   it('prints usage for help and refuses an unknown command', async () => {
-    expect((await familypay(['help'], {})).stdout).toContain('familypay <serve|worker|migrate|seed --demo|user add|verify|help>');
+    expect((await familypay(['help'], {})).stdout).toContain('familypay <serve|worker|migrate|seed --demo|user add|import|verify|help>');
     const unknown = await familypay(['frobnicate'], {});
     expect(unknown.code).toBe(2);
     expect(unknown.stdout).toContain('«frobnicate»');
@@ -93,8 +93,27 @@ describe('familypay command', () => {
       expect([second.code, second.stdout.trim()]).toEqual([0, 'База данных в актуальном состоянии.']);
       const seeded = await familypay(['seed', '--demo'], env);
       expect(seeded.stdout).toContain('лицевых счетов 200');
+      await importsRegistries(env);
     } finally {
       await scratch.drop();
     }
   }, 120_000);
 });
+
+const FIXTURE = new URL('./fixtures/registries/accruals.cp1251.txt', import.meta.url).pathname;
+
+/** `familypay import --json`: the last line is one JSON object; a second run of the same bytes changes nothing. */
+async function importsRegistries(env: Record<string, string>): Promise<void> {
+  const usage = await familypay(['import', FIXTURE], env);
+  expect([usage.code, usage.stderr]).toEqual([2, expect.stringContaining('familypay import ФАЙЛ --org АДРЕС')]);
+  const dry = await familypay(['import', FIXTURE, '--org', 'demo', '--dry-run', '--json'], env);
+  expect(JSON.parse(dry.stdout.trim().split('\n').pop()!)).toMatchObject({ applied: false, status: 'dry_run', lines: 21 });
+  const run = await familypay(['import', FIXTURE, '--org', 'demo', '--json'], env);
+  expect(run.code).toBe(0);
+  const summary = JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+  expect(Object.keys(summary)).toEqual(['file', 'sha256', 'format', 'encoding', 'rows', 'accounts', 'lines', 'totalKop', 'errors', 'applied', 'status']);
+  expect(summary).toMatchObject({ file: 'accruals.cp1251.txt', format: 'txt', encoding: 'windows-1251', rows: 21, accounts: { created: 7, updated: 0 }, lines: 21, totalKop: 3_813_359, errors: [], applied: true });
+  const again = await familypay(['import', FIXTURE, '--org', 'demo', '--json'], env);
+  expect(again.stdout).toContain('уже был загружен');
+  expect(JSON.parse(again.stdout.trim().split('\n').pop()!)).toMatchObject({ applied: false, status: 'already_imported' });
+}

@@ -4,6 +4,7 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeOrgsService } from '../core/orgs/index.ts';
+import { accountCharges } from '../core/billing/index.ts';
 import { makeRegistriesService, type ImportOptions, type RegistriesService } from '../core/registries/index.ts';
 import { settableClock } from '../core/shared/index.ts';
 import type { Database } from '../core/infra/database/database.ts';
@@ -178,6 +179,10 @@ describe('accounts and profiles', () => {
     expect(await tableCounts(orgId)).toMatchObject({ accounts: 7, charges: 42 });
     const list = await registries.readStored(orgId, march.assignedSha256!);
     expect(list).not.toBeNull();
+    const [account] = await db.withTenant(orgId, (em) => em.execute<{ id: string }[]>(`select id from accounts where number = '10050012'`));
+    const lines = await db.withTenant(orgId, (em) => accountCharges(em, orgId, account!.id));
+    expect([...new Set(lines.map((l) => l.period))]).toEqual(['2026-04', '2026-03']);
+    expect(lines.filter((l) => l.period === '2026-03').map((l) => l.serviceName)).toContain('Холодное водоснабжение');
   });
 
   it('saves the mapping as a profile and reads a file with other headers in another order through it', async () => {

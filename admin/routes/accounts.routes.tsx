@@ -4,6 +4,7 @@ import { listAudit } from '../../core/audit/index.ts';
 import type { AdminDeps } from '../deps.ts';
 import { pageProps, sendPage } from '../render.tsx';
 import { locals, requireRole, requireStaff } from '../session.ts';
+import { accountCharges } from '../../core/billing/index.ts';
 import { AccountCardPage, AccountsPage, ACCOUNTS_PAGE_SIZE, type AccountsQuery } from '../views/accounts.tsx';
 import { notFound } from './not-found.tsx';
 
@@ -31,7 +32,10 @@ export function accountsRoutes(router: Router, deps: AdminDeps): void {
     const orgId = locals(res).staff!.current!.orgId;
     const card = await deps.accounts.card(orgId, String(req.params.accountId));
     if (!card) return notFound(res);
-    const history = await deps.db.withTenant(orgId, (em) => listAudit(em, orgId, { entityType: 'account', entityId: card.account.id }, { limit: 50, offset: 0 }));
-    sendPage(res, <AccountCardPage {...pageProps(res)} card={card} history={history.rows} />);
+    const [history, charges] = await deps.db.withTenant(orgId, async (em) => [
+      await listAudit(em, orgId, { entityType: 'account', entityId: card.account.id }, { limit: 50, offset: 0 }),
+      await accountCharges(em, orgId, card.account.id),
+    ] as const);
+    sendPage(res, <AccountCardPage {...pageProps(res)} card={card} history={history.rows} charges={charges} />);
   });
 }

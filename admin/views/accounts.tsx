@@ -4,6 +4,8 @@ import type { AuditEntryRow } from '../../core/audit/index.ts';
 import { Layout, type PageProps } from './layout.tsx';
 import { Pager, SortHeader } from './components.tsx';
 import { AuditTable } from './audit.tsx';
+import { ChargesTables } from './charges.tsx';
+import type { ChargeLine } from '../../core/billing/index.ts';
 
 export type AccountsQuery = { q: string; sort: AccountSort; dir: 'asc' | 'desc'; page: number };
 export const ACCOUNTS_PAGE_SIZE = 50;
@@ -51,7 +53,7 @@ export function AccountsPage(p: PageProps & { query: AccountsQuery; rows: Accoun
   );
 }
 
-export function AccountCardPage(p: PageProps & { card: AccountCard; history: AuditEntryRow[] }) {
+export function AccountCardPage(p: PageProps & { card: AccountCard; history: AuditEntryRow[]; charges: readonly ChargeLine[] }) {
   const { t, card } = p;
   const { account, premise, building } = card;
   return (
@@ -88,7 +90,7 @@ export function AccountCardPage(p: PageProps & { card: AccountCard; history: Aud
         </section>
       ))}
       <h2>{t('account.balances')}</h2>
-      <p class="muted">{t('account.noCharges')}</p>
+      <ChargesTables t={t} lines={p.charges} />
       <h2>{t('account.history')}</h2>
       {p.history.length === 0 ? <p class="muted">{t('account.noHistory')}</p> : <AuditTable t={t} rows={p.history} />}
     </Layout>

@@ -2,3 +2,5 @@
 // write charges today; the monthly accrual run (tariffs, norms, penalties) joins later.
 export { Charge, Meter, MeterReading, BILLING_ENTITIES, CHARGE_METHODS, CHARGE_SOURCES } from './billing.entity.ts';
 export type { ChargeRow, MeterRow, MeterReadingRow, ChargeMethod, ChargeSource } from './billing.entity.ts';
+export { accountCharges, CARD_PERIODS } from './charges.ts';
+export type { ChargeLine } from './charges.ts';
