@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { isUuid } from '../core/shared/index.ts';
@@ -11,6 +11,9 @@ import { settingsRoutes } from './routes/settings.routes.tsx';
 import { catalogRoutes } from './routes/catalog.routes.tsx';
 import { staffRoutes } from './routes/staff.routes.tsx';
 import { platformRoutes } from './routes/platform.routes.tsx';
+import { registriesRoutes } from './routes/registries.routes.tsx';
+import { apiKeysRoutes } from './routes/api-keys.routes.tsx';
+import { isMultipartUpload } from './routes/registry-upload.ts';
 import { notFound } from './routes/not-found.tsx';
 
 const require = createRequire(import.meta.url);
@@ -18,7 +21,9 @@ const HTMX = require.resolve('htmx.org/dist/htmx.min.js');
 const STATIC = new URL('./static/', import.meta.url).pathname;
 
 /** Every id in an admin URL is a UUID; anything else is not found (and never reaches SQL as a bad uuid). */
-export const ID_PARAMS = ['accountId', 'recipientId', 'serviceId', 'membershipId'] as const;
+export const ID_PARAMS = ['accountId', 'recipientId', 'serviceId', 'membershipId', 'importId', 'keyId'] as const;
+/** Stored files are addressed by their SHA-256, 64 hex digits. */
+export const HASH_PARAMS = ['sha256'] as const;
 
 /**
  * The staff app: one flat router with full paths, so the tenant-isolation test can list every route and method
@@ -34,13 +39,19 @@ export function makeAdminRouter(deps: AdminDeps): Router {
     if (!/^[\w-]+\.(css|js)$/.test(file)) return res.status(404).end();
     res.set('Cache-Control', 'public, max-age=3600').sendFile(path.join(STATIC, file), (e) => { if (e && !res.headersSent) res.status(404).end(); });
   });
-  router.use('/admin', express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }), loadSession(deps), verifyCsrf(deps), (_req, res, next) => {
+  const csrf = verifyCsrf(deps);
+  // The registry upload is multipart: its handler runs this same check on the form's token (registry-upload.ts).
+  const csrfUnlessUpload: RequestHandler = (req, res, next) => (isMultipartUpload(req) ? next() : csrf(req, res, next));
+  router.use('/admin', express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 600 }), loadSession(deps), csrfUnlessUpload, (_req, res, next) => {
     // A strict policy: scripts and styles only from our own files; no framing; forms post only to us.
     res.set('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
     next();
   });
   for (const name of ID_PARAMS) {
     router.param(name, (_req, res, next, value: string) => (isUuid(value) ? next() : notFound(res)));
+  }
+  for (const name of HASH_PARAMS) {
+    router.param(name, (_req, res, next, value: string) => (/^[0-9a-f]{64}$/i.test(value) ? next() : notFound(res)));
   }
   router.get('/admin', requireStaff, (_req, res) => {
     const role = locals(res).staff?.current?.role;
@@ -53,5 +64,7 @@ export function makeAdminRouter(deps: AdminDeps): Router {
   catalogRoutes(router, deps);
   staffRoutes(router, deps);
   platformRoutes(router, deps);
+  if (deps.registries) registriesRoutes(router, { ...deps, registries: deps.registries });
+  apiKeysRoutes(router, deps);
   return router;
 }

@@ -24,7 +24,7 @@ const CHILD = new URL('./import/child.ts', import.meta.url).pathname;
 const run = promisify(execFile);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-type Child = { ms: number; status: string; rows: number; lines: number; errors: unknown[]; maxRssKiB: number };
+type Child = { ms: number; status: string; rows: number; lines: number; errors: unknown[]; phases: Record<string, number>; maxRssKiB: number };
 
 async function importOnce(url: string, file: string, slug: string): Promise<Child> {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', CHILD, url, file, slug], { maxBuffer: 1 << 24, env: { ...process.env, LOG_LEVEL: 'warn' } });
@@ -83,6 +83,9 @@ try {
     console.log(`${c.name} (${size.toFixed(1)} MB): median ${(ms / 1000).toFixed(2)} s = ${Math.round(rate).toLocaleString('en')} rows/s ` +
       `(goal ${c.goal.toLocaleString('en')}), peak RSS ${rss.toFixed(0)} MiB; raw COPY ${Math.round(copy).toLocaleString('en')} rows/s; ratio ${(rate / copy).toFixed(2)}` +
       `; runs ${results.map((r) => (r.ms / 1000).toFixed(2)).join(' / ')} s`);
+    const middle = results.find((r) => r.ms === ms)!;
+    const stored = middle.ms - Object.values(middle.phases).reduce((a, b) => a + b, 0);
+    console.log(`  phases of the median run, s: store+open ${(stored / 1000).toFixed(2)}, ${Object.entries(middle.phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(', ')}`);
   }
 } finally {
   await scratch.drop();

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { makeHttpApp } from '../web/http-app.ts';
 import { healthRoutes } from '../web/health.routes.ts';
+import { registriesApi } from '../web/api/registries.api.ts';
 import type { Config } from '../core/infra/config/config.ts';
 import { translate } from '../core/shared/index.ts';
 import { compose, type App } from './compose.ts';
@@ -33,7 +34,8 @@ export async function serve(config: Config, options: { quiet?: boolean } = {}): 
     ...app, secretKey: app.secretKey, secure: publicOrigin?.startsWith('https:') ?? false, publicOrigin,
     get publicUrl() { return publicUrl; },
   });
-  const http = makeHttpApp(app.logger, [healthRoutes({ database: app.db, queue: app.queue, version: app.version, startedAt }), admin]);
+  const api = registriesApi({ db: app.db, clock: app.clock, registries: app.registries, logger: app.logger });
+  const http = makeHttpApp(app.logger, [healthRoutes({ database: app.db, queue: app.queue, version: app.version, startedAt }), api, admin]);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = http.listen(config.PORT, config.HOST, () => resolve(s)).once('error', reject);
   });

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLATFORM_TABLES_WITH_ORG_ID } from '../core/infra/database/roles.ts';
-import { ID_PARAMS } from '../admin/admin.router.tsx';
+import { HASH_PARAMS, ID_PARAMS } from '../admin/admin.router.tsx';
+import { SYSTEM_ACTOR } from '../core/audit/index.ts';
+import { createApiKey, listApiKeys } from '../core/orgs/index.ts';
 import { openTestDatabase, type TestDatabase } from './support/test-database.ts';
 import { Browser, startAdmin, type AdminHarness } from './support/admin-harness.ts';
 import { orgInput } from './fixtures/orgs.ts';
@@ -13,7 +15,7 @@ import { orgInput } from './fixtures/orgs.ts';
  * and B's data is byte-for-byte the same afterwards.
  */
 const PASSWORD = 'correct horse battery';
-type Org = { orgId: string; recipientId: string; serviceId: string; accountId: string; membershipId: string };
+type Org = { orgId: string; recipientId: string; serviceId: string; accountId: string; membershipId: string; importId: string; keyId: string; sha256: string };
 
 let test: TestDatabase;
 let admin: AdminHarness;
@@ -32,7 +34,16 @@ async function fill(slug: string): Promise<Org> {
   const account = premise?.ok ? await admin.accounts.openAccount(orgId, { premiseId: premise.value.id, payerName: 'Петров П. П.' }) : null;
   const staff = await admin.orgs.listStaff(orgId);
   if (!service?.ok || !account?.ok || !recipient.ok) throw new Error('fixture');
-  return { orgId, recipientId: recipient.value.id, serviceId: service.value.id, accountId: account.value.id, membershipId: staff[1]!.membershipId };
+  // An imported registry (its own bytes per organisation) and an API key: the registry pages' ids.
+  const file = `ЛС;ФИО;Адрес;Кв;Период;Код услуги;Услуга;К оплате\n3000001;Сидоров;г. Пермь, ул. ${slug}, д. 2;5;03.2026;HVS;Холодная вода;100,00\n`;
+  const stored = await admin.registries.store(orgId, { name: `${slug}.csv`, content: Buffer.from(file) });
+  const report = await admin.registries.importStored(orgId, stored.sha256, { source: 'cli', actor: SYSTEM_ACTOR });
+  const key = await createApiKey(test.db, admin.clock, orgId, SYSTEM_ACTOR, `key ${slug}`);
+  if (!report?.importId || !key.ok) throw new Error(`registry fixture: ${JSON.stringify(report?.errors)}`);
+  return {
+    orgId, recipientId: recipient.value.id, serviceId: service.value.id, accountId: account.value.id, membershipId: staff[1]!.membershipId,
+    importId: report.importId, keyId: key.value.id, sha256: stored.sha256,
+  };
 }
 
 /** Every tenant row of an organisation, as its own staff would see it, hashed. */
@@ -55,7 +66,9 @@ function routesOf(): RouteInfo[] {
   return stack.flatMap((layer) => (layer.route ? Object.keys(layer.route.methods).map((m) => ({ method: m.toUpperCase(), path: layer.route!.path })) : []));
 }
 
-const idOf: Record<string, keyof Org> = { accountId: 'accountId', recipientId: 'recipientId', serviceId: 'serviceId', membershipId: 'membershipId' };
+const idOf: Record<string, keyof Org> = {
+  accountId: 'accountId', recipientId: 'recipientId', serviceId: 'serviceId', membershipId: 'membershipId', importId: 'importId', keyId: 'keyId', sha256: 'sha256',
+};
 const OTHER_PARAMS: Record<string, string> = { lang: 'ru', file: 'admin.css' };
 
 function withIdsOf(path: string, target: Org): string {
@@ -100,7 +113,7 @@ describe('tenant isolation over HTTP (RELIABILITY.md A1)', () => {
     for (const { method, path } of routes) {
       const url = withIdsOf(path, orgs.b);
       const res = method === 'GET' ? await browser.get(url) : await browser.post(url, hostileForm(orgs.b));
-      const targetsB = ID_PARAMS.some((p) => path.includes(`:${p}`)) || path === '/admin/org';
+      const targetsB = [...ID_PARAMS, ...HASH_PARAMS].some((p) => path.includes(`:${p}`)) || path === '/admin/org';
       const leaked = res.text.includes(orgs.b.accountId) || res.text.includes('beta.test') || res.text.includes('ул. beta');
       outcomes.push(`${method} ${path} → ${res.status}${leaked ? ' LEAK' : ''}`);
       if (targetsB) expect(`${method} ${path} → ${res.status}`).toMatch(/→ 40[34]$/);
@@ -108,6 +121,8 @@ describe('tenant isolation over HTTP (RELIABILITY.md A1)', () => {
       expect(leaked, `${method} ${path} shows B's data`).toBe(false);
     }
     expect(await fingerprint(orgs.b.orgId), outcomes.join('\n')).toBe(before);
+    // api_keys is a platform table (outside the fingerprint): B's key must still work.
+    expect((await listApiKeys(test.db, orgs.b.orgId)).every((k) => k.revokedAt === null)).toBe(true);
   });
 
   it('answers 404 for ids that are not UUIDs instead of failing in SQL', async () => {

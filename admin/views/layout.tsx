@@ -8,11 +8,13 @@ export type PageProps = { t: T; csrf: string; staff?: StaffContext; locale: stri
 /** Which sections each role sees in the menu; the routes enforce the same rules. */
 const SECTIONS: { href: string; key: string; roles: readonly StaffRole[] }[] = [
   { href: '/admin/accounts', key: 'nav.accounts', roles: ['admin', 'accountant', 'operator', 'lawyer'] },
+  { href: '/admin/registries', key: 'nav.registries', roles: ['admin', 'accountant', 'operator'] },
   { href: '/admin/settings', key: 'nav.settings', roles: ['admin', 'accountant'] },
   { href: '/admin/recipients', key: 'nav.recipients', roles: ['admin', 'accountant'] },
   { href: '/admin/services', key: 'nav.services', roles: ['admin', 'accountant'] },
   { href: '/admin/staff', key: 'nav.staff', roles: ['admin'] },
   { href: '/admin/audit', key: 'nav.audit', roles: ['admin'] },
+  { href: '/admin/settings/api-keys', key: 'nav.apiKeys', roles: ['admin'] },
 ];
 
 export function CsrfField({ csrf }: { csrf: string }) {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatRubles, kopecks } from '../shared/index.ts';
-import { parseAmount, parseDate, parseDecimal, parseInteger, parsePeriod } from './values.calc.ts';
+import { parseAmount, parseDate, parseDecimal, parseInteger, parsePeriod, plainKopecks } from './values.calc.ts';
 
 const RUNS = process.env.FULL === '1' ? 100_000 : 1_000;
 const TIMEOUT = process.env.FULL === '1' ? 600_000 : undefined;
@@ -176,4 +176,20 @@ describe('parsePeriod', () => {
       }
     }), { numRuns: RUNS });
   }, TIMEOUT);
+});
+
+describe('plainKopecks (the fast path of parseAmount)', () => {
+  it('agrees with the general reading wherever it answers, and answers for every plain amount', () => {
+    const plain = fc.tuple(fc.constantFrom('', '-'), fc.stringMatching(/^\d{1,13}$/), fc.constantFrom('', ',5', '.05', ',99', '.1'))
+      .map(([sign, whole, fraction]) => `${sign}${whole}${fraction}`);
+    const anything = fc.oneof(plain, fc.string({ maxLength: 20 }), fc.stringMatching(/^[-\d.,\s₽]{0,18}$/));
+    fc.assert(fc.property(anything, (text) => {
+      const quick = plainKopecks(text);
+      const general = parseDecimal(text, 2);
+      if (quick !== null) expect(general.ok && Number(general.value)).toBe(quick === 0 ? 0 : quick);
+    }), { numRuns: 5_000 });
+    fc.assert(fc.property(plain, (text) => {
+      expect(plainKopecks(text)).not.toBeNull();
+    }));
+  });
 });

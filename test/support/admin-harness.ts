@@ -5,6 +5,7 @@ import { makeAccountsService, type AccountsService } from '../../core/accounts/i
 import { makeLogger } from '../../core/infra/logger/logger.ts';
 import { makeMailer } from '../../core/infra/mail/mailer.ts';
 import { makeOrgsService, type OrgsService } from '../../core/orgs/index.ts';
+import { makeRegistriesService, type RegistriesService } from '../../core/registries/index.ts';
 import { settableClock, type SettableClock } from '../../core/shared/index.ts';
 import { makeStaffAuthService, type StaffAuthService } from '../../core/staff/index.ts';
 import { makeAdminRouter } from '../../admin/admin.router.tsx';
@@ -16,6 +17,7 @@ export type AdminHarness = {
   readonly router: Router;
   readonly orgs: OrgsService;
   readonly accounts: AccountsService;
+  readonly registries: RegistriesService;
   readonly auth: StaffAuthService;
   readonly clock: SettableClock;
   readonly mails: string[];
@@ -30,17 +32,18 @@ export async function startAdmin(db: Database, options: { secure?: boolean } = {
   const mails: string[] = [];
   const orgs = makeOrgsService({ db, clock });
   const accounts = makeAccountsService({ db, clock });
+  const registries = makeRegistriesService({ db, clock });
   const auth = makeStaffAuthService({ db, clock, secretKey: TEST_SECRET });
   let url = '';
   const router = makeAdminRouter({
-    db, clock, orgs, accounts, auth, secretKey: TEST_SECRET, secure: options.secure ?? false,
+    db, clock, orgs, accounts, registries, auth, secretKey: TEST_SECRET, secure: options.secure ?? false,
     mailer: makeMailer({ from: 'test', print: (text) => mails.push(text) }), logger: makeLogger({ level: 'silent' }),
     get publicUrl() { return url; },
   });
   const app = makeHttpApp(makeLogger({ level: 'silent' }), [router]);
   const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, router, orgs, accounts, auth, clock, mails, close: () => new Promise((r) => server.close(() => r())) };
+  return { url, router, orgs, accounts, registries, auth, clock, mails, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 /** A browser-like HTTP client: keeps cookies, reads the page's CSRF token, never follows redirects by itself. */
