@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { writeDbf, writeDelimited, writeXlsx } from '../../core/registries/index.ts';
+import { writeDbf, writeDelimited, writeXlsx, type XlsxCell } from '../../core/registries/index.ts';
 
 /**
  * Benchmark registries: `accounts` accounts × 5 services, realistic Cyrillic names and addresses, amounts with
@@ -42,8 +42,14 @@ export async function writeTxt(path: string, accounts: number): Promise<void> {
   await pipeline(Readable.from(writeDelimited(HEADER, rows(accounts), { encoding: 'windows-1251', delimiter: ';' })), createWriteStream(path));
 }
 
+/** Columns Excel holds as numbers (as a spreadsheet exported from a billing system does); the rest are text. */
+const NUMERIC = new Set([4, 5, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
+
 export async function writeXlsxFile(path: string, accounts: number): Promise<void> {
-  await writeXlsx(path, HEADER, rows(accounts));
+  const typed = function* (): Generator<XlsxCell[]> {
+    for (const r of rows(accounts)) yield r.map((c, i) => (NUMERIC.has(i) ? { number: c.replace(',', '.') } : c));
+  };
+  await writeXlsx(path, HEADER, typed());
 }
 
 export async function writeDbfFile(path: string, accounts: number): Promise<void> {
