@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentDisposition } from '../admin/routes/registries.routes.tsx';
 import { openTestDatabase, type TestDatabase } from './support/test-database.ts';
@@ -126,5 +127,27 @@ describe('registry upload, preview and import in the admin app', () => {
     expect((await lawyer.get('/admin/registries')).status).toBe(403);
     expect((await lawyer.get(`/admin/registries/files/${sha}`)).status).toBe(403);
     expect((await upload(lawyer, 'x.txt', FIXTURE)).status).toBe(403);
+  });
+});
+
+describe('every fixture through the admin app', () => {
+  const dir = new URL('./fixtures/registries/', import.meta.url);
+  const manifest = JSON.parse(readFileSync(new URL('manifest.json', dir), 'utf8')) as { file: string; rows: number }[];
+
+  it.each(manifest.map((m) => m.file))('uploads, previews and imports %s', async (file) => {
+    const slug = `every-${file.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 24)}`;
+    const orgId = await orgWithStaff(admin, slug);
+    const browser = await signedIn(`admin@${slug}.test`);
+    const bytes = readFileSync(new URL(file, dir));
+    const up = await upload(browser, file, bytes);
+    expect(up.status).toBe(303);
+    const preview = await browser.get(up.location!);
+    expect(preview.status).toBe(200);
+    const done = await browser.post(up.location!, { ...importFields(preview.text), action: 'import' });
+    expect(done.status).toBe(303);
+    expect((await browser.get(done.location!)).text).toContain('Реестр загружен.');
+    const { items } = await admin.registries.listImports(orgId, { limit: 1, offset: 0 });
+    expect(items[0]).toMatchObject({ status: 'applied', fileName: file, errorsCount: 0 });
+    expect(items[0]!.lines).toBeGreaterThan(0);
   });
 });

@@ -160,6 +160,18 @@ describe('all or nothing', () => {
     expect(report.errors.find((e) => e.code === 'REGISTRIES.ROW_DUPLICATE')).toMatchObject({ line: 5, params: { first: 3 } });
   });
 
+  it('finds a repeat in a file without a total line while applying it, and rolls the apply back', async () => {
+    const orgId = await newOrg('imp-dup-apply');
+    const lines = accrualsText.trimEnd().split('\n').slice(0, lastLine - 1);
+    const text = [...lines.slice(0, 6), lines[3], ...lines.slice(6)].join('\n');
+    for (const dryRun of [false, true]) {
+      const report = await importText(orgId, `dup-apply-${dryRun}.txt`, text, { dryRun });
+      expect(report.status).toBe(dryRun ? 'dry_run' : 'rejected');
+      expect(report.errors).toEqual([expect.objectContaining({ code: 'REGISTRIES.ROW_DUPLICATE', line: 7, params: expect.objectContaining({ first: 4 }) })]);
+    }
+    expect(await tableCounts(orgId)).toMatchObject({ accounts: 0, charges: 0, buildings: 0 });
+  });
+
   it('refuses one account number at two addresses', async () => {
     const orgId = await newOrg('imp-conflict');
     const report = await importText(orgId, 'conflict.txt', withLine(4, (l) => l.replace(';12;', ';13;')));
