@@ -24,6 +24,8 @@ export type RunInput = {
   readonly file: { readonly name: string; readonly sha256: string; readonly size: number };
   readonly options: ImportOptions;
   readonly profile: (ProfileColumns & { readonly totalsCheck: boolean }) | null;
+  /** The file being stored meanwhile: nothing that names it is recorded before it is. */
+  readonly stored?: Promise<unknown>;
 };
 
 const IMPORT_LOCK = 43_219_870;
@@ -82,6 +84,7 @@ export async function runImport(deps: { db: Database; clock: Clock }, input: Run
       const totalKop = await stagedTotal(em, collector.start?.moneyField ?? null);
       if (options.dryRun) throw new Rollback({ ...counts, totalKop });
       lap('total');
+      await input.stored;
       const files = await storeReportFiles(em, clock, orgId, input.file.name, collector, counts.assigned);
       const report = reportOf(base, { importId, collector, counts, totalKop, files, started, status: 'applied', phases });
       await recordImport(em, orgId, report, { options, at });
@@ -121,6 +124,7 @@ async function rolledBack(deps: { db: Database; clock: Clock }, input: RunInput,
   if (!r.collector.fatal && r.collector.errorsTotal === 0) r.collector.addErrors([rowError('REGISTRIES.NO_ROWS', null, null, null)]);
   const report = reportOf(r.base, { importId: input.options.dryRun ? null : r.importId, collector: r.collector, counts: null, totalKop: 0, files: null, started: r.started, status: input.options.dryRun ? 'dry_run' : 'rejected', phases: r.phases });
   if (!input.options.dryRun) {
+    await input.stored;
     await deps.db.withTenant(input.orgId, async (em) => {
       await recordImport(em, input.orgId, report, { options: input.options, at: r.at });
       await em.flush();

@@ -6,6 +6,7 @@ import { runImport } from './import-run.ts';
 import { emptyReport } from './import-report.ts';
 import type { ImportListItem, ImportOptions, ImportReport, PreviewResult, ProfileInput, ReadOptions } from './import.types.ts';
 import { withPrivateCopy, withStoredFile } from './materialise.ts';
+import { createReadStream } from 'node:fs';
 import { previewFile } from './preview.ts';
 import { deleteProfile, listProfiles, loadProfile, saveProfile, type ProfileView } from './profiles.ts';
 import { RegistryImport, type RegistryImportRow } from './registry.entity.ts';
@@ -72,13 +73,20 @@ export function makeRegistriesService(deps: { db: Database; clock: Clock }): Reg
     },
     importStored,
     async importPath(orgId, path, name, options) {
-      // The bytes are stored and copied to a private scratch file in one pass; the import reads the copy, so what
-      // it parses is exactly what was stored, even if the caller's file changes meanwhile.
-      return withPrivateCopy(path, async (copy, content) => {
-        const stored = await storeFile(db, clock, orgId, { name, content });
+      return withPrivateCopy(path, async (copy, sha256, size) => {
+        // Storing and importing run side by side on a server (the import commits only after the file is stored);
+        // PGlite has one connection, so there the store goes first.
+        const stored = storeFile(db, clock, orgId, { name, content: createReadStream(copy) });
+        stored.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+        if (db.mode === 'pglite') await stored;
         const { profile, options: merged } = await withProfile(orgId, options);
-        if (options.profileName && !options.mapping && !profile) return (await importStored(orgId, stored.sha256, options))!;
-        return runImport(deps, { orgId, path: copy, file: { name, sha256: stored.sha256, size: stored.size }, options: merged, profile });
+        if (options.profileName && !options.mapping && !profile) {
+          await stored;
+          return (await importStored(orgId, sha256, options))!;
+        }
+        const report = await runImport(deps, { orgId, path: copy, file: { name, sha256, size }, options: merged, profile, stored });
+        await stored;
+        return report;
       });
     },
     async listImports(orgId, page) {

@@ -1,8 +1,9 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Database } from '../infra/database/database.ts';
 import { newId } from '../shared/index.ts';
@@ -28,26 +29,25 @@ export async function withStoredFile<T>(db: Database, orgId: string, sha256: str
 }
 
 /**
- * Hands `use` a stream of the file's bytes that, as it is consumed, also fills a private scratch copy; once the
- * stream is drained the copy is complete and `use` may read it. Removed afterwards.
+ * Copies the file to a private scratch file, hashing it on the way, and hands `use` the copy with its SHA-256 and
+ * size: what is imported is exactly what was hashed, even if the caller's file changes meanwhile. Removed after.
  */
-export async function withPrivateCopy<T>(source: string, use: (copy: string, content: AsyncIterable<Buffer>) => Promise<T>): Promise<T> {
+export async function withPrivateCopy<T>(source: string, use: (copy: string, sha256: string, size: number) => Promise<T>): Promise<T> {
   const dir = path.join(tmpdir(), `familypay-${newId()}`);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const copy = path.join(dir, path.basename(source).replace(/[^\p{L}\p{N}._-]+/gu, '_') || 'registry');
-  const out = await open(copy, 'w', 0o600);
-  async function* tee(): AsyncGenerator<Buffer> {
-    try {
-      for await (const chunk of createReadStream(source)) {
-        await out.write(chunk as Buffer);
-        yield chunk as Buffer;
-      }
-    } finally {
-      await out.close();
-    }
-  }
+  const hash = createHash('sha256');
+  let size = 0;
+  const hashing = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
   try {
-    return await use(copy, tee());
+    await pipeline(createReadStream(source), hashing, createWriteStream(copy, { mode: 0o600 }));
+    return await use(copy, hash.digest('hex'), size);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
