@@ -1,34 +1,24 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser as Chromium, type Page } from 'playwright-core';
+import type { Browser as Chromium, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { startAdmin, type AdminHarness } from '../support/admin-harness.ts';
 import { orgInput } from '../fixtures/orgs.ts';
-import { requireServices } from '../support/services.ts';
+import { CHROMIUM, haveChromium, launchChromium, shot } from '../support/chromium.ts';
 
 /**
  * The admin app in Debian's chromium (STACK.md flags): sign in, find an account, change a setting, sign out.
  * Each page is saved as a screenshot under test/artifacts/ for a person to look at.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
 const PASSWORD = 'correct horse battery';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && requireServices) throw new Error(`REQUIRE_SERVICES=1 but ${CHROMIUM} is missing: browser tests cannot be skipped in CI`);
 if (!haveChromium) console.warn(`browser tests skipped: ${CHROMIUM} not found (apt-get install chromium)`);
 
 let test: TestDatabase;
 let admin: AdminHarness;
 let browser: Chromium;
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
-}
 
 describe.skipIf(!haveChromium)('admin app in a real browser', () => {
   beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
     test = await openTestDatabase();
     admin = await startAdmin(test.db);
     const org = await admin.orgs.createOrganization(orgInput('browser', { shortName: 'УК «Браузер»' }));
@@ -42,10 +32,7 @@ describe.skipIf(!haveChromium)('admin app in a real browser', () => {
       const premise = await admin.accounts.addPremise(orgId, { buildingId: building.value.id, number: flat, area: '54,3' });
       if (premise.ok) await admin.accounts.openAccount(orgId, { premiseId: premise.value.id, payerName: payer, residentsCount: 2 });
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

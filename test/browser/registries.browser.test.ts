@@ -1,42 +1,32 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser as Chromium, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Browser as Chromium, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { startAdmin, type AdminHarness } from '../support/admin-harness.ts';
 import { orgInput } from '../fixtures/orgs.ts';
-import { requireServices } from '../support/services.ts';
+import { haveChromium, launchChromium, shot } from '../support/chromium.ts';
 
 /**
  * Registries in (issue 4) in Debian's chromium: upload a cp1251 registry, read the preview, check it without
  * loading, load it, read the report, create an API key. Screenshots go to test/artifacts/ for a person to look at.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
 const FIXTURE = readFileSync(new URL('../fixtures/registries/accruals.cp1251.txt', import.meta.url));
 const PASSWORD = 'correct horse battery';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && requireServices) throw new Error(`REQUIRE_SERVICES=1 but ${CHROMIUM} is missing: browser tests cannot be skipped in CI`);
 
 let test: TestDatabase;
 let admin: AdminHarness;
 let browser: Chromium;
 
-const shot = (page: Page, name: string) => page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
 
 describe.skipIf(!haveChromium)('registries in a real browser', () => {
   beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
     test = await openTestDatabase();
     admin = await startAdmin(test.db);
     const org = await admin.orgs.createOrganization(orgInput('reg-browser', { shortName: 'УК «Реестр»' }));
     if (!org.ok) throw new Error('org');
     await admin.orgs.addStaffUser(org.value.id, { email: 'buh@registries.test', fullName: 'Бухгалтер', password: PASSWORD }, 'admin');
     await admin.orgs.addRecipient(org.value.id, { ...orgInput('reg-browser'), name: 'МУП «Водоканал»' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
