@@ -57,6 +57,10 @@ describe('registry upload, preview and import in the admin app', () => {
     expect(report.status).toBe(200);
     expect(report.text).toContain('Реестр загружен.');
     expect(report.text).toContain('Присвоенные номера лицевых счетов');
+    const assigned = /href="(\/admin\/registries\/files\/[0-9a-f]{64})"[^>]*>Скачать все присвоенные номера/.exec(report.text)?.[1];
+    const list = await north.get(assigned!);
+    expect(list.status).toBe(200);
+    expect(list.text).toMatch(/Строка;Адрес;Помещение;Присвоенный лицевой счёт\r\n15;г\. Пермь, ул\. Подъёмная, д\. 12;15;\d{9}\r\n/);
     const after = await counts(org.north);
     expect([after.accounts, after.charges]).toEqual([7, 21]);
   });
@@ -72,6 +76,17 @@ describe('registry upload, preview and import in the admin app', () => {
     expect(Buffer.from(await res.arrayBuffer()).equals(FIXTURE)).toBe(true);
     expect(res.headers.get('content-disposition')).toBe(contentDisposition(FILE_NAME));
     expect(res.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent(FILE_NAME)}`);
+  });
+
+  it("shows the imported charges on the account's card, by period with a total", async () => {
+    const north = await signedIn('admin@north.test');
+    const [account] = await test.db.withTenant(org.north, (em) => em.execute<{ id: string }[]>(`select id from accounts where number = '10050012'`));
+    const card = await north.get(`/admin/accounts/${account!.id}`);
+    expect(card.status).toBe(200);
+    expect(card.text).toContain('Март 2026');
+    expect(card.text).toContain('Холодное водоснабжение');
+    expect(card.text).toMatch(/Итого<\/th>/);
+    expect(card.text).not.toContain('Начислений пока нет');
   });
 
   it('says «already imported» for the same bytes again, with a link to the earlier import, and applies nothing', async () => {

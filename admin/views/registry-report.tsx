@@ -35,6 +35,7 @@ function Assigned({ t, r }: { t: T; r: ImportReport }) {
   return (
     <>
       <h2>{t('report.assigned')}</h2>
+      {r.assignedSha256 && <p><a href={fileHref(r.assignedSha256)} download="">{t('report.downloadAssigned')}</a></p>}
       <div class="table-wrap">
         <table>
           <thead><tr><th class="num">{t('report.line')}</th><th>{t('report.number')}</th><th>{t('report.address')}</th><th>{t('report.premise')}</th></tr></thead>
