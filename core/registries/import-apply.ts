@@ -1,6 +1,6 @@
 import type { Em } from '../infra/database/database.ts';
 import { STAGING_TABLE as S } from './staging.ts';
-import { assignNumbers } from './import-numbers.ts';
+import { assignNumbers, noNumbers } from './import-numbers.ts';
 import type { AssignedNumber, RowError } from './import.types.ts';
 import { rowError } from './row-error.ts';
 
@@ -30,7 +30,16 @@ export type ApplyCounts = {
   readonly readings: number;
 };
 
-type Ctx = { readonly em: Em; readonly orgId: string; readonly importId: string; readonly recipientId: string | null; readonly at: Date; readonly lap: (phase: string) => void };
+type Ctx = {
+  readonly em: Em;
+  readonly orgId: string;
+  readonly importId: string;
+  readonly recipientId: string | null;
+  readonly at: Date;
+  /** Rows without an account number: none (the usual case) spares two passes over the staged rows. */
+  readonly unnumbered: number;
+  readonly lap: (phase: string) => void;
+};
 
 const count = async (em: Em, sql: string, params: unknown[]): Promise<number> =>
   Number((await em.execute<{ n: string }[]>(sql, params))[0]?.n ?? 0);
@@ -41,7 +50,7 @@ export async function applyStaged(ctx: Ctx): Promise<ApplyCounts> {
   await em.execute(`set local work_mem = '256MB'`);
   await em.execute(`analyze ${S}`);
   const { lap } = ctx;
-  const assigned = await assignNumbers(ctx);
+  const assigned = ctx.unnumbered > 0 ? await assignNumbers(ctx) : await noNumbers(ctx);
   await collectAccounts(ctx);
   lap('accountsCollected');
   const buildingsCreated = await insertBuildings(ctx);
@@ -86,12 +95,16 @@ async function upsertPremises({ em, orgId, at }: Ctx): Promise<number> {
  */
 async function collectAccounts({ em, orgId }: Ctx): Promise<void> {
   // Existing accounts keep their id; new ones get theirs here, so no statement has to look them up again. The
-  // same sort tells whether an account's lines name two places (a line without an address names none).
+  // same pass tells whether an account's lines name two places (a line without an address names none).
+  // Grouped by hashing, then each account's first line fetched: a third faster than sorting every line.
   await em.execute(`create temporary table registry_accounts on commit drop as
+    with firsts as (
+      select account, min(line) as line,
+        min(address_key || '#' || coalesce(premise, '')) is distinct from max(address_key || '#' || coalesce(premise, '')) as two_places
+      from ${S} group by account)
     select r.*, coalesce(a.id, gen_random_uuid()) as id, a.id is null as is_new from (
-      select distinct on (account) account, line, payer_name, residents, els, izhku, address, address_key, premise, area,
-        min(address_key || '#' || coalesce(premise, '')) over w is distinct from max(address_key || '#' || coalesce(premise, '')) over w as two_places
-      from ${S} window w as (partition by account) order by account, line) r
+      select s.account, s.line, s.payer_name, s.residents, s.els, s.izhku, s.address, s.address_key, s.premise, s.area, f.two_places
+      from firsts f join ${S} s on s.line = f.line) r
     left join accounts a on a.org_id = ? and a.number = r.account`, [orgId]);
   const [conflict] = await em.execute<{ any: boolean }[]>('select exists (select 1 from registry_accounts where two_places) as any');
   if (conflict?.any) throw new CrossRowConflict('one account at two places');

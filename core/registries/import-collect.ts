@@ -14,6 +14,7 @@ export class ImportCollector {
   errorsTotal = 0;
   rows = 0;
   validRows = 0;
+  unnumbered = 0;
   rejectedRows = 0;
   private scratch: FileHandle | null = null;
 
@@ -37,6 +38,7 @@ export class ImportCollector {
       else if (event.kind === 'end') {
         this.rows = event.rows;
         this.validRows = event.validRows;
+        this.unnumbered = event.unnumbered;
         this.addErrors(event.fileErrors);
       } else {
         for (const row of event.rows) this.addErrors(row.errors);

@@ -4,6 +4,7 @@ import type { AssignedNumber } from './import.types.ts';
 import { STAGING_TABLE as S } from './staging.ts';
 
 type Ctx = { readonly em: Em; readonly orgId: string };
+const CREATE_ASSIGNED = `create temporary table registry_assigned (address_key text, premise text, number text, line int, address text) on commit drop`;
 type Unnumbered = { address_key: string; premise: string; address: string; line: number };
 
 /**
@@ -12,7 +13,7 @@ type Unnumbered = { address_key: string; premise: string; address: string; line:
  * The sequence row is locked by the update, so two imports never hand out the same numbers.
  */
 export async function assignNumbers({ em, orgId }: Ctx): Promise<AssignedNumber[]> {
-  await em.execute(`create temporary table registry_assigned (address_key text, premise text, number text, line int, address text) on commit drop`);
+  await em.execute(CREATE_ASSIGNED);
   await em.execute(`update ${S} s set account = found.number from (
       select distinct on (b.address_key, p.number) b.address_key, p.number as premise, a.number
       from accounts a join premises p on p.id = a.premise_id join buildings b on b.id = p.building_id
@@ -30,6 +31,12 @@ export async function assignNumbers({ em, orgId }: Ctx): Promise<AssignedNumber[
   await em.execute(`update ${S} s set account = n.number from registry_assigned n
     where s.account is null and s.address_key = n.address_key and s.premise = n.premise`);
   return assigned.map(({ key: _key, ...rest }) => rest);
+}
+
+/** For a file where every row has its number: the (empty) table later statements join. */
+export async function noNumbers({ em }: Ctx): Promise<AssignedNumber[]> {
+  await em.execute(CREATE_ASSIGNED);
+  return [];
 }
 
 /** `wanted` numbers from the sequence, skipping any a customer already uses (in the catalogue or in this file). */

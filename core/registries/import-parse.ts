@@ -35,7 +35,8 @@ export type ParseEvent =
   | { readonly kind: 'batch'; readonly copy: Buffer; readonly rows: number }
   | { readonly kind: 'rejected'; readonly rows: readonly RejectedRow[] }
   | { readonly kind: 'fatal'; readonly error: RowError }
-  | { readonly kind: 'end'; readonly rows: number; readonly validRows: number; readonly fileErrors: readonly RowError[] };
+  /** `unnumbered`: valid rows without an account number (they need the premise's account or a new number). */
+  | { readonly kind: 'end'; readonly rows: number; readonly validRows: number; readonly unnumbered: number; readonly fileErrors: readonly RowError[] };
 
 /** Above this a report lists no more errors (it still counts them). */
 export const MAX_REPORTED_ERRORS = 1_000;

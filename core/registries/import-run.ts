@@ -80,7 +80,7 @@ export async function runImport(deps: { db: Database; clock: Clock }, input: Run
       }
       const left = await stagedCount(em);
       if (left === 0 && collector.errorsTotal > 0) throw new Rollback(null);
-      const counts = await applyOrExplain(em, collector, { em, orgId, importId, recipientId: await firstRecipient(em, orgId), at, lap });
+      const counts = await applyOrExplain(em, collector, { em, orgId, importId, recipientId: await firstRecipient(em, orgId), at, lap, unnumbered: collector.unnumbered });
       const totalKop = await stagedTotal(em, collector.start?.moneyField ?? null);
       if (options.dryRun) throw new Rollback({ ...counts, totalKop });
       lap('total');

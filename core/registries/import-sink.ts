@@ -26,6 +26,7 @@ export type SinkSetup = {
 export class RowSink {
   rows = 0;
   validRows = 0;
+  unnumbered = 0;
   private errorsSeen = 0;
   private batchRows = 0;
   private rejected: RejectedRow[] = [];
@@ -48,6 +49,7 @@ export class RowSink {
     const outcome = this.validate(raw.line, raw.cells);
     if (!outcome.ok) return this.reject(raw, outcome.problems);
     this.validRows += 1;
+    if (outcome.row.account === null) this.unnumbered += 1;
     this.totals.add(outcome.row);
     // A file with an error applies nothing, so past the first one only the errors matter.
     if (this.errorsSeen > 0 && !this.setup.keepValid) return null;
@@ -78,7 +80,7 @@ export class RowSink {
     if (this.rejected.length > 0) events.push({ kind: 'rejected', rows: this.rejected });
     const fileErrors = this.totals.problems();
     if (this.rows === 0 && this.errorsSeen === 0) fileErrors.push(rowError('REGISTRIES.NO_ROWS', null, null, null));
-    events.push({ kind: 'end', rows: this.rows, validRows: this.validRows, fileErrors });
+    events.push({ kind: 'end', rows: this.rows, validRows: this.validRows, unnumbered: this.unnumbered, fileErrors });
     return events;
   }
 }
