@@ -71,6 +71,9 @@ describe('registry upload, preview and import in the admin app', () => {
     expect(history.text).toContain(FILE_NAME);
     expect(history.text).toContain(`/admin/registries/imports/${importId}`);
     expect(history.text).toContain('загружен');
+    const audit = await north.get('/admin/audit?action=registry');
+    expect(audit.text).toContain('<option value="registry" selected');
+    expect(audit.text).toContain('Загружен реестр');
     const res = await fetch(`${admin.url}/admin/registries/files/${sha}`, { headers: { cookie: `fp_sid=${north.cookie('fp_sid')}` } });
     expect(res.status).toBe(200);
     expect(Buffer.from(await res.arrayBuffer()).equals(FIXTURE)).toBe(true);
