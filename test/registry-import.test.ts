@@ -172,6 +172,18 @@ describe('all or nothing', () => {
     expect(await tableCounts(orgId)).toMatchObject({ accounts: 0, charges: 0, buildings: 0 });
   });
 
+  it('knows a service named by code on one line and by name on another is one service', async () => {
+    const orgId = await newOrg('imp-dup-name');
+    await importText(orgId, 'first.txt', accrualsText);
+    const lines = accrualsText.trimEnd().split('\n').slice(0, lastLine - 1);
+    // Line 4 again, for April, without its service code: the name «Горячее водоснабжение» finds service 02.
+    const april = lines.map((l) => l.replaceAll('03.2026', '04.2026'));
+    const byName = april[3]!.split(';').map((c, i) => (i === 7 ? '' : c)).join(';');
+    const report = await importText(orgId, 'second.txt', [...april, byName].join('\n'));
+    expect(report.status).toBe('rejected');
+    expect(report.errors).toEqual([expect.objectContaining({ code: 'REGISTRIES.ROW_DUPLICATE', line: lines.length + 1, params: expect.objectContaining({ first: 4 }) })]);
+  });
+
   it('refuses one account number at two addresses', async () => {
     const orgId = await newOrg('imp-conflict');
     const report = await importText(orgId, 'conflict.txt', withLine(4, (l) => l.replace(';12;', ';13;')));
