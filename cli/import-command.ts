@@ -19,7 +19,7 @@ export function jsonSummary(r: ImportReport): string {
 
 /**
  * `familypay import FILE --org SLUG [--profile NAME] [--encoding ENC] [--dry-run] [--valid-rows] [--period MM.YYYY]
- * [--save-profile NAME] [--json]`: 0 when applied (or a clean dry run, or already imported), 1 when refused.
+ * [--save-profile NAME] [--no-totals-check] [--json]`: 0 when applied (or a clean dry run, or already imported), 1 when refused.
  */
 export async function importCommand(app: App, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -27,7 +27,7 @@ export async function importCommand(app: App, args: string[]): Promise<number> {
     options: {
       org: { type: 'string' }, profile: { type: 'string' }, encoding: { type: 'string' }, delimiter: { type: 'string' },
       period: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'valid-rows': { type: 'boolean' }, 'save-profile': { type: 'string' },
-      json: { type: 'boolean' },
+      'no-totals-check': { type: 'boolean' }, json: { type: 'boolean' },
     },
   });
   const [file] = positionals;
@@ -44,6 +44,7 @@ export async function importCommand(app: App, args: string[]): Promise<number> {
     ...(values.profile ? { profileName: values.profile } : {}), ...(encoding ? { encoding } : {}),
     ...(delimiter ? { delimiter: delimiter as never } : {}), ...(values.period ? { period: toPeriod(values.period) } : {}),
     dryRun: values['dry-run'] === true, validRowsOnly: values['valid-rows'] === true,
+    ...(values['no-totals-check'] ? { totalsCheck: false } : {}),
     ...(values['save-profile'] ? { saveProfileAs: values['save-profile'] } : {}),
   });
   printReport(report);

@@ -50,6 +50,21 @@ describe('choices on the preview', () => {
     expect(page.text).not.toContain('id="import"');
   });
 
+  it('loads past a total line that does not add up only when staff untick the check', async () => {
+    const north = await signedIn('admin@north.test');
+    const bytes = iconv.encode(['ЛС;ФИО;Адрес;Кв;Период;Код услуги;Услуга;К оплате',
+      '40000011;Белова;г. Пермь, ул. Мира, д. 5;1;03.2026;01;Холодное водоснабжение;10,00', 'Итого;;;;;;;10,01'].join('\r\n'), 'win1251');
+    const up = await upload(north, 'итог.txt', bytes);
+    const preview = await north.get(up.location!);
+    expect(preview.text).toContain('name="skipTotals"');
+    const fields = importFields(preview.text);
+    const checked = await north.post(up.location!, { ...fields, action: 'import' });
+    expect((checked.status === 303 ? await north.get(checked.location!) : checked).text).toContain('Итоговая строка 3');
+    const unticked = await north.post(up.location!, { ...fields, action: 'import', skipTotals: '1' });
+    expect(unticked.status).toBe(303);
+    expect((await north.get(unticked.location!)).text).toContain('Реестр загружен.');
+  });
+
   it('rejects a file with errors whole, then loads only its valid rows when asked, with the rest downloadable', async () => {
     const north = await signedIn('admin@north.test');
     const bytes = iconv.encode([

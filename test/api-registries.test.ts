@@ -132,6 +132,17 @@ describe('POST /api/v1/registries', () => {
     expect(Number(counted[0]!.n)).toBe(0);
   });
 
+  it('checks a total line unless the caller says totalsCheck=0, and refuses a flag it cannot read', async () => {
+    const wrongTotal = registry(['20000011;Сидоров С. С.;г. Пермь, ул. Мира, д. 3;1;03.2026;01;Холодное водоснабжение;100,00;100,00',
+      'Итого;;;;;;;100,00;100,01']);
+    const auth = { authorization: `Bearer ${key.b}` };
+    expect((await post('?name=total.txt', wrongTotal, auth)).status).toBe(422);
+    expect((await post('?name=total.txt&totalsCheck=maybe', wrongTotal, auth)).status).toBe(400);
+    const off = await post('?name=total.txt&totalsCheck=0', wrongTotal, auth);
+    expect(off.status).toBe(201);
+    expect(await off.json()).toMatchObject({ status: 'applied', lines: 1 });
+  });
+
   it('answers 413 for a body over the limit, declared or streamed, and stores nothing', async () => {
     const auth = { authorization: `Bearer ${key.b}` };
     const files = async () => Number((await test.db.withTenant(org.b, (em) => em.execute<{ n: string }[]>('select count(*) as n from stored_files')))[0]!.n);

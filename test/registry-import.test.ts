@@ -152,6 +152,16 @@ describe('all or nothing', () => {
     expect(report.errors.find((e) => e.code === 'REGISTRIES.TOTAL_MISMATCH')?.message).toMatch(/^Итоговая строка 24: в столбце 18 \(«К оплате»\) указано 38\s133,60\s₽, а сумма строк — 38\s133,59\s₽\.$/);
   });
 
+  it('imports past a wrong total line when staff turn the check off, and a profile remembers the choice', async () => {
+    const orgId = await newOrg('imp-total-off');
+    const text = withCell(lastLine, 17, '38133,60');
+    const report = await importText(orgId, 'total-off.txt', text, { totalsCheck: false, saveProfileAs: 'Без итогов' });
+    expect(report).toMatchObject({ status: 'applied', lines: 21, totalKop: ACCRUALS_TOTAL_KOP });
+    expect((await registries.listProfiles(orgId))[0]).toMatchObject({ name: 'Без итогов', totalsCheck: false });
+    const again = await importText(orgId, 'total-off-2.txt', text.replaceAll('03.2026', '04.2026'), { profileName: 'Без итогов' });
+    expect(again.status).toBe('applied');
+  });
+
   it('refuses the same account, service and period twice, naming both lines', async () => {
     const orgId = await newOrg('imp-dup');
     const lines = accrualsText.split('\n');

@@ -46,7 +46,7 @@ export function importForm(t: T, body: unknown): { form: ImportForm; problems: s
     else mapping[f] = Number(m[1]);
   }
   const form: ImportForm = {
-    mapping, period: field(body, 'period'), validRowsOnly: field(body, 'validRowsOnly') === '1',
+    mapping, period: field(body, 'period'), validRowsOnly: field(body, 'validRowsOnly') === '1', skipTotals: field(body, 'skipTotals') === '1',
     saveProfile: field(body, 'saveProfile') === '1', profileName: field(body, 'profileName'),
   };
   if (form.period && !PERIOD.test(form.period)) problems.push(t('preview.periodInvalid'));
@@ -98,7 +98,7 @@ export function registryPreviewRoutes(router: Router, deps: RegistriesAdminDeps)
     const options: ImportOptions = {
       ...readOptions(choice), mapping, source: 'admin', actor: actorOf(req, res),
       ...(form.period ? { period: form.period } : {}),
-      dryRun: field(req.body, 'action') === 'dryRun', validRowsOnly: form.validRowsOnly,
+      dryRun: field(req.body, 'action') === 'dryRun', validRowsOnly: form.validRowsOnly, totalsCheck: !form.skipTotals,
       ...(form.saveProfile ? { saveProfileAs: form.profileName } : {}),
     };
     let report;

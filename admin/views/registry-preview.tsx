@@ -12,7 +12,7 @@ export const delimiterByName = (name: string): Delimiter | undefined => DELIMITE
 export type ReadChoice = { readonly encoding: string; readonly delimiter: string; readonly profile: string };
 /** The import form as sent, shown again when something in it must be fixed. */
 export type ImportForm = {
-  readonly mapping: ColumnMapping; readonly period: string; readonly validRowsOnly: boolean;
+  readonly mapping: ColumnMapping; readonly period: string; readonly validRowsOnly: boolean; readonly skipTotals: boolean;
   readonly saveProfile: boolean; readonly profileName: string;
 };
 
@@ -113,6 +113,7 @@ function ImportFormCard({ p, result, choice, form }: { p: PageProps; result: Ok;
       </div>
       <div class="field">
         <label><input type="checkbox" name="validRowsOnly" value="1" checked={form.validRowsOnly} /> {t('preview.validRowsOnly')}</label>
+        <label><input type="checkbox" name="skipTotals" value="1" checked={form.skipTotals} /> {t('preview.skipTotals')}</label>
       </div>
       <div class="field">
         <label><input type="checkbox" name="saveProfile" value="1" checked={form.saveProfile} /> {t('preview.saveProfile')}</label>
@@ -164,7 +165,7 @@ export function PreviewPage(p: PageProps & {
       <ReadForm t={t} result={result} choice={choice} profiles={profiles} />
       {result.kind === 'ok' && (
         <ImportFormCard p={p} result={result} choice={choice}
-          form={p.form ?? { mapping: result.mapping, period: '', validRowsOnly: false, saveProfile: false, profileName: '' }} />
+          form={p.form ?? { mapping: result.mapping, period: '', validRowsOnly: false, skipTotals: false, saveProfile: false, profileName: '' }} />
       )}
     </Layout>
   );

@@ -52,7 +52,7 @@ export async function runImport(deps: { db: Database; clock: Clock }, input: Run
   const scratch = keepValid ? path.join(tmpdir(), `familypay-rejected-${newId()}.jsonl`) : null;
   const collector = new ImportCollector(scratch);
   const setup: ParseSetup = {
-    path: input.path, name: input.file.name, options, profile: input.profile, totalsCheck: input.profile?.totalsCheck ?? true, keepValid,
+    path: input.path, name: input.file.name, options, profile: input.profile, totalsCheck: options.totalsCheck ?? input.profile?.totalsCheck ?? true, keepValid,
   };
   const importId = newId();
   const at = clock.now();
@@ -92,7 +92,7 @@ export async function runImport(deps: { db: Database; clock: Clock }, input: Run
         action: 'registry.import', entityType: 'registry_import', entityId: importId,
         changes: { file: [null, input.file.name], lines: [null, counts.lines], accountsCreated: [null, counts.accountsCreated] },
       }, at);
-      if (options.saveProfileAs && collector.start) await saveProfileIn(em, orgId, options.actor, at, options.saveProfileAs, collector.start);
+      if (options.saveProfileAs && collector.start) await saveProfileIn(em, orgId, options.actor, at, options.saveProfileAs, collector.start, setup.totalsCheck);
       await em.flush();
       lap('record');
       return { ...report, phases: { ...phases } };

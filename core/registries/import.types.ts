@@ -20,6 +20,8 @@ export type ReadOptions = {
   readonly mapping?: { readonly headerLine: number | null; readonly columns: ColumnMapping };
   /** 'YYYY-MM' for files without a period column (a debt registry names its month in the file name). */
   readonly period?: string;
+  /** Compare a total line («Итого», «=…») with the rows (default: the profile's choice, else yes). */
+  readonly totalsCheck?: boolean;
 };
 
 export type ImportOptions = ReadOptions & {

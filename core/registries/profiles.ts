@@ -50,11 +50,11 @@ export async function saveProfile(db: Database, clock: Clock, orgId: string, act
 }
 
 /** An import's «save this mapping as a profile»: the header titles of the columns it used. */
-export async function saveProfileIn(em: Em, orgId: string, actor: Actor, at: Date, name: string, start: ParseStart): Promise<void> {
+export async function saveProfileIn(em: Em, orgId: string, actor: Actor, at: Date, name: string, start: ParseStart, totalsCheck: boolean): Promise<void> {
   const trimmed = name.trim().slice(0, 100);
   if (!trimmed) return;
   const columns = profileColumnsFrom(start.header, start.mapping);
-  await upsert(em, orgId, actor, at, { name: trimmed, columns, encoding: start.encoding, delimiter: start.delimiter, totalsCheck: true });
+  await upsert(em, orgId, actor, at, { name: trimmed, columns, encoding: start.encoding, delimiter: start.delimiter, totalsCheck });
 }
 
 type ProfileData = { name: string; columns: Partial<Record<RegistryField, string>>; encoding: string | null; delimiter: string | null; totalsCheck: boolean };

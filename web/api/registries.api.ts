@@ -43,6 +43,9 @@ export function parseQuery(query: Record<string, unknown>): ParsedQuery {
   const validRowsOnly = flag('validRowsOnly');
   if (dryRun === null) return { ok: false, name: 'dryRun', expected: 'http.api.flagExpected' };
   if (validRowsOnly === null) return { ok: false, name: 'validRowsOnly', expected: 'http.api.flagExpected' };
+  // Absent means the default (check a total line when there is one); only an explicit 0 or false turns it off.
+  const totalsCheck = str(query.totalsCheck) === '' ? true : flag('totalsCheck');
+  if (totalsCheck === null) return { ok: false, name: 'totalsCheck', expected: 'http.api.flagExpected' };
   const encoding = str(query.encoding).toLowerCase();
   const period = str(query.period);
   if (period && !/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) return { ok: false, name: 'period', expected: 'http.api.periodExpected' };
@@ -50,7 +53,7 @@ export function parseQuery(query: Record<string, unknown>): ParsedQuery {
   return {
     ok: true,
     options: {
-      dryRun, validRowsOnly,
+      dryRun, validRowsOnly, ...(totalsCheck ? {} : { totalsCheck: false }),
       // «cp1251», «1251», «dos»…: the names customers' systems send; an unknown one is refused below.
       ...(encoding ? { encoding: (parseEncodingName(encoding) ?? encoding) as RegistryEncoding } : {}),
       ...(period ? { period } : {}),
