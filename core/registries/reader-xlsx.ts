@@ -28,7 +28,16 @@ export function columnLabel(index: number): string {
   return label;
 }
 
-type SheetReader = AsyncIterable<Row> & { iterator?: { path?: unknown; destroy?: () => void } };
+type SheetReader = AsyncIterable<Row> & { iterator?: { path?: unknown; destroy?: () => void; on?: (event: 'error', listener: () => void) => unknown } };
+
+/**
+ * Closes a sheet's stream. A temp copy's read stream may still be opening while exceljs deletes the file; its late
+ * ENOENT must not become an uncaught exception, so a listener takes it first.
+ */
+function close(iterator: SheetReader['iterator']): void {
+  iterator?.on?.('error', () => undefined);
+  iterator?.destroy?.();
+}
 
 async function* readSheet(path: string, maxRows: number): AsyncGenerator<RawRow> {
   if (maxRows <= 0) return;
@@ -64,9 +73,9 @@ async function* readSheet(path: string, maxRows: number): AsyncGenerator<RawRow>
  */
 async function release(book: unknown, sheets: AsyncGenerator<SheetReader>, sheet: SheetReader | null): Promise<void> {
   try {
-    sheet?.iterator?.destroy?.();
+    close(sheet?.iterator);
     if (typeof sheet?.iterator?.path === 'string') {
-      for (let next = await sheets.next(); !next.done; next = await sheets.next()) next.value.iterator?.destroy?.();
+      for (let next = await sheets.next(); !next.done; next = await sheets.next()) close(next.value.iterator);
     } else {
       await sheets.return(undefined);
     }
