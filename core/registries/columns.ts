@@ -1,9 +1,9 @@
 import { translate, type ErrorCode } from '../shared/index.ts';
-import { guessMapping, normaliseHeader } from './headers.calc.ts';
+import { guessMapping, HEADER_SEARCH_ROWS, normaliseHeader } from './headers.calc.ts';
 import { REGISTRY_FIELDS, type RegistryField } from './header-synonyms.calc.ts';
 import type { ColumnMapping, ReadOptions } from './import.types.ts';
 import { MONEY_FIELDS } from './row-validate.ts';
-import type { RawRow } from './reader.ts';
+import type { OpenOptions, RawRow } from './reader.ts';
 
 /** A saved profile as the import uses it: field → the normalised header title of its column. */
 export type ProfileColumns = { readonly name: string; readonly columns: Partial<Record<RegistryField, string>> };
@@ -89,4 +89,33 @@ export function profileColumnsFrom(header: readonly string[], mapping: ColumnMap
 export function periodFromFileName(name: string): string | null {
   const match = /_(0[1-9]|1[0-2])(\d{2})\.[a-z]+$/i.exec(name);
   return match ? `20${match[2]}-${match[1]}` : null;
+}
+
+/** The reader's share of the options: the code page and separator staff chose, if any. */
+export const readerChoices = (o: ReadOptions): Pick<OpenOptions, 'encoding' | 'delimiter'> =>
+  ({ ...(o.encoding ? { encoding: o.encoding } : {}), ...(o.delimiter ? { delimiter: o.delimiter } : {}) });
+
+export type LocatedHeader = {
+  readonly resolved: ResolvedColumns | ColumnsProblem;
+  /** The header row's cells ([] when none was found), or a DBF's field names. */
+  readonly header: readonly string[];
+  readonly headerLine: number | null;
+  /** Index into the first rows of the first data row. */
+  readonly bodyStart: number;
+  /** The file-wide period: the caller's, else the month in the file's name. */
+  readonly period: string | null;
+};
+
+/**
+ * Where the header is and what each column holds, from the first rows of a file (a DBF's field names are its
+ * header, and its rows are all data). The import and the preview read a file's head alike through this.
+ */
+export function locateHeader(fieldNames: readonly string[] | null, head: readonly RawRow[], options: ReadOptions, profile: ProfileColumns | null, fileName: string): LocatedHeader {
+  const headerInside = fieldNames === null;
+  const candidates = headerInside ? head.slice(0, HEADER_SEARCH_ROWS) : [{ line: 0, cells: fieldNames }];
+  const period = options.period ?? periodFromFileName(fileName);
+  const resolved = resolveColumns(candidates, { ...options, ...(period ? { period } : {}) }, profile, headerInside);
+  const index = 'code' in resolved ? -1 : resolved.headerIndex;
+  if (!headerInside) return { resolved, header: fieldNames, headerLine: null, bodyStart: 0, period };
+  return { resolved, header: head[index]?.cells ?? [], headerLine: head[index]?.line ?? null, bodyStart: index + 1, period };
 }

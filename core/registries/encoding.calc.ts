@@ -7,6 +7,11 @@ export type RegistryEncoding = 'utf-8' | 'windows-1251' | 'cp866' | 'koi8-r';
 
 export const REGISTRY_ENCODINGS: readonly RegistryEncoding[] = ['utf-8', 'windows-1251', 'cp866', 'koi8-r'];
 
+/** How messages name the code pages to staff. */
+export const ENCODING_LABELS: Readonly<Record<RegistryEncoding, string>> = {
+  'utf-8': 'UTF-8', 'windows-1251': 'windows-1251', cp866: 'CP866', 'koi8-r': 'KOI8-R',
+};
+
 export type EncodingGuess =
   | { readonly kind: 'sure'; readonly encoding: RegistryEncoding; readonly bom: boolean }
   /** Best first. Staff pick one from previews: a wrong guess would store garbled names (R3). */

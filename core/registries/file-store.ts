@@ -131,8 +131,13 @@ export async function fileInfo(db: Database, orgId: string, sha256: string): Pro
  * an import does, being all or nothing.
  */
 export async function readFile(db: Database, orgId: string, sha256: string): Promise<AsyncIterable<Buffer> | null> {
+  return (await openStoredFile(db, orgId, sha256))?.bytes ?? null;
+}
+
+/** readFile with the file's record (name, size) from the same lookup. */
+export async function openStoredFile(db: Database, orgId: string, sha256: string): Promise<{ info: StoredFileInfo; bytes: AsyncIterable<Buffer> } | null> {
   const info = await fileInfo(db, orgId, sha256);
-  return info ? verifiedBytes(db, orgId, info) : null;
+  return info ? { info, bytes: verifiedBytes(db, orgId, info) } : null;
 }
 
 async function* verifiedBytes(db: Database, orgId: string, info: StoredFileInfo): AsyncGenerator<Buffer> {

@@ -4,7 +4,7 @@ import type { RegistryEncoding } from './encoding.calc.ts';
 import type { ColumnMapping, ReadOptions, RowError } from './import.types.ts';
 import { openRegistry } from './open-registry.ts';
 import { RegistryReadError, type OpenedRegistry, type RawRow, type RegistryFormat } from './reader.ts';
-import { resolveColumns, periodFromFileName, type ProfileColumns } from './columns.ts';
+import { locateHeader, readerChoices, type ProfileColumns } from './columns.ts';
 import { RowSink } from './import-sink.ts';
 import { fromAppError, rowError } from './row-error.ts';
 
@@ -44,14 +44,12 @@ export const MAX_REPORTED_ERRORS = 1_000;
 /** Reads, maps and validates a registry, yielding COPY batches of good rows and the problems of bad ones. */
 export async function* parseRegistry(setup: ParseSetup): AsyncGenerator<ParseEvent> {
   try {
-    yield* parseOpened(setup, await openRegistry(setup.path, { name: setup.name, ...pick(setup.options) }));
+    yield* parseOpened(setup, await openRegistry(setup.path, { name: setup.name, ...readerChoices(setup.options) }));
   } catch (e) {
     if (e instanceof RegistryReadError) yield { kind: 'fatal', error: fromAppError(e.error) };
     else throw e;
   }
 }
-
-const pick = (o: ReadOptions) => ({ ...(o.encoding ? { encoding: o.encoding } : {}), ...(o.delimiter ? { delimiter: o.delimiter } : {}) });
 
 async function* parseOpened(setup: ParseSetup, opened: OpenedRegistry): AsyncGenerator<ParseEvent> {
   const iterator = opened.rows()[Symbol.asyncIterator]();
@@ -62,17 +60,13 @@ async function* parseOpened(setup: ParseSetup, opened: OpenedRegistry): AsyncGen
     if (next.done) break;
     head.push(next.value);
   }
-  const candidates = headerInside ? head : [{ line: 0, cells: opened.fieldNames! }];
   if (headerInside && head.length === 0) return yield { kind: 'fatal', error: rowError('REGISTRIES.NO_ROWS', null, null, null) };
-  const period = setup.options.period ?? periodFromFileName(setup.name);
-  const resolved = resolveColumns(candidates, { ...setup.options, ...(period ? { period } : {}) }, setup.profile, headerInside);
+  const { resolved, header, headerLine, bodyStart, period } = locateHeader(opened.fieldNames, head, setup.options, setup.profile, setup.name);
   if ('code' in resolved) return yield { kind: 'fatal', error: rowError(resolved.code, null, null, null, resolved.params) };
-  const header = headerInside ? head[resolved.headerIndex]?.cells ?? [] : opened.fieldNames!;
   const { mapping } = resolved;
   const moneyField = mapping.toPay !== undefined ? 'toPay' : mapping.accrued !== undefined ? 'accrued' : null;
   yield {
-    kind: 'start', format: opened.format, encoding: opened.encoding, delimiter: opened.delimiter, mapping, header, moneyField,
-    headerLine: headerInside ? head[resolved.headerIndex]?.line ?? null : null,
+    kind: 'start', format: opened.format, encoding: opened.encoding, delimiter: opened.delimiter, mapping, header, moneyField, headerLine,
   };
   const column = (index: number | null): string | null => {
     if (index === null) return null;
@@ -80,7 +74,7 @@ async function* parseOpened(setup: ParseSetup, opened: OpenedRegistry): AsyncGen
     return title && title !== opened.columnLabel(index) ? `${opened.columnLabel(index)} («${title.slice(0, 60)}»)` : opened.columnLabel(index);
   };
   const sink = new RowSink({ mapping, period, totalsCheck: setup.totalsCheck, keepValid: setup.keepValid, column });
-  for (const raw of headerInside ? head.slice(resolved.headerIndex + 1) : []) {
+  for (const raw of head.slice(bodyStart)) {
     const event = sink.push(raw);
     if (event) yield event;
   }

@@ -1,7 +1,7 @@
 import type { Actor } from '../audit/index.ts';
 import type { Database } from '../infra/database/database.ts';
 import { AppError, type Clock, type Result } from '../shared/index.ts';
-import { fileInfo, readFile, storeFile, type FileContent, type StoredFileInfo, type StoredFileResult } from './file-store.ts';
+import { fileInfo, openStoredFile, storeFile, type FileContent, type StoredFileInfo, type StoredFileResult } from './file-store.ts';
 import { runImport } from './import-run.ts';
 import { emptyReport } from './import-report.ts';
 import type { ImportListItem, ImportOptions, ImportReport, PreviewResult, ProfileInput, ReadOptions } from './import.types.ts';
@@ -102,10 +102,6 @@ export function makeRegistriesService(deps: { db: Database; clock: Clock }): Reg
     listProfiles: (orgId) => listProfiles(db, orgId),
     saveProfile: (orgId, actor, input) => saveProfile(db, clock, orgId, actor, input),
     deleteProfile: (orgId, actor, name) => deleteProfile(db, clock, orgId, actor, name),
-    async readStored(orgId, sha256) {
-      const info = await fileInfo(db, orgId, sha256);
-      const bytes = info ? await readFile(db, orgId, sha256) : null;
-      return info && bytes ? { info, bytes } : null;
-    },
+    readStored: (orgId, sha256) => openStoredFile(db, orgId, sha256),
   };
 }

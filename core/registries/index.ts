@@ -15,7 +15,7 @@ export type { XlsxCell, WriteDelimitedOptions } from './writer.ts';
 export { ImportProfile, RegistryImport, REGISTRY_ENTITIES } from './registry.entity.ts';
 export { MAX_REPORTED_ERRORS } from './import-parse.ts';
 export { MAX_ROWS } from './import-sink.ts';
-export { storeFile, storeFileIn, readFile, fileInfo, StoredFileCorruptError } from './file-store.ts';
+export { storeFile, storeFileIn, readFile, openStoredFile, fileInfo, StoredFileCorruptError } from './file-store.ts';
 export type { FileContent, StoreFileInput, StoredFileResult, StoredFileInfo } from './file-store.ts';
 export { verifyFileChain, CHAIN_PROBLEMS } from './file-store.verify.ts';
 export type { ChainProblem, ChainBreak, ChainReport } from './file-store.verify.ts';

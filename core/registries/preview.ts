@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { decode, detectEncoding, REGISTRY_ENCODINGS, SAMPLE_BYTES } from './encoding.calc.ts';
 import { HEADER_SEARCH_ROWS } from './headers.calc.ts';
-import { resolveColumns, periodFromFileName, type ProfileColumns } from './columns.ts';
+import { locateHeader, readerChoices, type ProfileColumns } from './columns.ts';
 import type { PreviewResult, ReadOptions } from './import.types.ts';
 import { openRegistry } from './open-registry.ts';
 import { RegistryReadError, type RawRow } from './reader.ts';
@@ -16,24 +16,16 @@ type FileRef = { readonly path: string; readonly name: string; readonly sha256: 
 export async function previewFile(file: FileRef, options: ReadOptions, profile: ProfileColumns | null, profiles: readonly string[]): Promise<PreviewResult> {
   const base = { sha256: file.sha256, file: file.name };
   try {
-    const opened = await openRegistry(file.path, {
-      name: file.name, maxRows: HEADER_SEARCH_ROWS + PREVIEW_ROWS,
-      ...(options.encoding ? { encoding: options.encoding } : {}), ...(options.delimiter ? { delimiter: options.delimiter } : {}),
-    });
+    const opened = await openRegistry(file.path, { name: file.name, maxRows: HEADER_SEARCH_ROWS + PREVIEW_ROWS, ...readerChoices(options) });
     const rows: RawRow[] = [];
     for await (const row of opened.rows()) rows.push(row);
-    const headerInside = opened.fieldNames === null;
-    const candidates = headerInside ? rows.slice(0, HEADER_SEARCH_ROWS) : [{ line: 0, cells: opened.fieldNames! }];
-    const period = options.period ?? periodFromFileName(file.name);
-    const resolved = resolveColumns(candidates, { ...options, ...(period ? { period } : {}) }, profile, headerInside);
     // An unresolved mapping still previews: staff map the columns by hand.
-    const headerIndex = 'code' in resolved ? -1 : resolved.headerIndex;
-    const header = headerInside ? rows[headerIndex]?.cells ?? [] : opened.fieldNames!;
-    const body = headerInside ? rows.slice(headerIndex + 1, headerIndex + 1 + PREVIEW_ROWS) : rows.slice(0, PREVIEW_ROWS);
+    const { resolved, header, headerLine, bodyStart } = locateHeader(opened.fieldNames, rows, options, profile, file.name);
+    const body = rows.slice(bodyStart, bodyStart + PREVIEW_ROWS);
     const width = Math.max(header.length, ...body.map((r) => r.cells.length));
     return {
       kind: 'ok', ...base, format: opened.format, encoding: opened.encoding, delimiter: opened.delimiter,
-      headerLine: headerInside && headerIndex >= 0 ? rows[headerIndex]!.line : null,
+      headerLine,
       columns: Array.from({ length: width }, (_, index) => ({ index, label: opened.columnLabel(index), title: header[index] ?? '' })),
       mapping: 'code' in resolved ? {} : resolved.mapping,
       mappingSource: 'code' in resolved ? 'guess' : resolved.source,

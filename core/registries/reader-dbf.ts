@@ -4,7 +4,7 @@ import { DBFFile } from 'dbffile';
 import { AppError } from '../shared/index.ts';
 import { codePageEncoding, DBF_HEADER_PROBE, parseDbfHeader } from './dbf-header.calc.ts';
 import type { DbfField, DbfHeader } from './dbf-header.calc.ts';
-import { decode, detectEncoding, SAMPLE_BYTES } from './encoding.calc.ts';
+import { decode, detectEncoding, ENCODING_LABELS, SAMPLE_BYTES } from './encoding.calc.ts';
 import type { RegistryEncoding } from './encoding.calc.ts';
 import { RegistryReadError } from './reader.ts';
 import type { OpenedRegistry, OpenOptions, RawRow } from './reader.ts';
@@ -14,7 +14,6 @@ const BLOCK_BYTES = 1024 * 1024;
 const DELETED = 0x2a;
 const LIVE = 0x20;
 
-const LABEL: Record<RegistryEncoding, string> = { 'utf-8': 'UTF-8', 'windows-1251': 'windows-1251', cp866: 'CP866', 'koi8-r': 'KOI8-R' };
 const ICONV_NAME: Record<RegistryEncoding, string> = { 'utf-8': 'utf8', 'windows-1251': 'win1251', cp866: 'cp866', 'koi8-r': 'koi8-r' };
 
 const corrupt = (detail: string): RegistryReadError =>
@@ -104,7 +103,7 @@ async function* readRecords(path: string, header: DbfHeader, encoding: RegistryE
         return text === null ? cell(field, decode(block.subarray(at, at + field.size), encoding), 0) : cell(field, text, at);
       });
       if (garbled && cells.some((c) => c.includes('\uFFFD'))) {
-        throw new RegistryReadError(new AppError('REGISTRIES.ENCODING_INVALID', { vars: { line, encoding: LABEL[encoding] } }));
+        throw new RegistryReadError(new AppError('REGISTRIES.ENCODING_INVALID', { vars: { line, encoding: ENCODING_LABELS[encoding] } }));
       }
       yielded++;
       yield { line, cells };
@@ -157,7 +156,7 @@ async function detectDbfEncoding(path: string, header: DbfHeader): Promise<Regis
   if (guess.kind === 'sure') return guess.encoding;
   const candidates = guess.kind === 'ambiguous' ? guess.candidates : (['cp866', 'windows-1251'] as const);
   throw new RegistryReadError(
-    new AppError('REGISTRIES.ENCODING_AMBIGUOUS', { vars: { candidates: candidates.map((c) => LABEL[c]).join(', ') } }),
+    new AppError('REGISTRIES.ENCODING_AMBIGUOUS', { vars: { candidates: candidates.map((c) => ENCODING_LABELS[c]).join(', ') } }),
   );
 }
 

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { AppError } from '../shared/index.ts';
 import type { ErrorCode } from '../shared/index.ts';
-import { decode, detectEncoding, REGISTRY_ENCODINGS, SAMPLE_BYTES } from './encoding.calc.ts';
+import { decode, detectEncoding, ENCODING_LABELS, REGISTRY_ENCODINGS, SAMPLE_BYTES } from './encoding.calc.ts';
 import type { RegistryEncoding } from './encoding.calc.ts';
 import { detectDelimiter } from './delimited.calc.ts';
 import type { Delimiter } from './delimited.calc.ts';
@@ -16,9 +16,6 @@ export const MAX_COLUMNS = 512;
 // Large reads: the per-chunk cost is paid ~160 times for a 1-million-row file instead of ~2 500.
 const READ_CHUNK = 1024 * 1024;
 
-const ENCODING_NAMES: Record<RegistryEncoding, string> = {
-  'utf-8': 'UTF-8', 'windows-1251': 'windows-1251', cp866: 'CP866', 'koi8-r': 'KOI8-R',
-};
 
 const fail = (code: ErrorCode, vars?: Record<string, string | number>): RegistryReadError =>
   new RegistryReadError(new AppError(code, { vars }));
@@ -68,7 +65,7 @@ function chooseEncoding(head: Uint8Array, chosen: RegistryEncoding | undefined):
   if (guess.kind === 'binary') throw fail('REGISTRIES.BINARY_FILE');
   if (chosen !== undefined) return chosen;
   if (guess.kind === 'ambiguous') {
-    throw fail('REGISTRIES.ENCODING_AMBIGUOUS', { candidates: guess.candidates.map((e) => ENCODING_NAMES[e]).join(', ') });
+    throw fail('REGISTRIES.ENCODING_AMBIGUOUS', { candidates: guess.candidates.map((e) => ENCODING_LABELS[e]).join(', ') });
   }
   return guess.encoding;
 }
@@ -93,7 +90,7 @@ async function* readRows(path: string, plan: ReadPlan): AsyncGenerator<RawRow> {
     lineNo++;
     const end = plan.eol === '\n' && to > from && buf[to - 1] === 0x0d ? to - 1 : to;
     const text = decode(buf.subarray(from, end), plan.encoding);
-    if (text.includes('\uFFFD')) throw fail('REGISTRIES.ENCODING_INVALID', { line: lineNo, encoding: ENCODING_NAMES[plan.encoding] });
+    if (text.includes('\uFFFD')) throw fail('REGISTRIES.ENCODING_INVALID', { line: lineNo, encoding: ENCODING_LABELS[plan.encoding] });
     return records.push(text, lineNo, end !== to);
   };
   for await (const chunk of createReadStream(path, { start: plan.start, highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {

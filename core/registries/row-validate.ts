@@ -124,10 +124,6 @@ export function rowValidator(context: RowContext): (line: number, cells: readonl
   };
 }
 
-/** One row on its own (tests, previews); imports use rowValidator. */
-export function validateRow(line: number, cells: readonly string[], context: RowContext): RowOutcome {
-  return rowValidator(context)(line, cells);
-}
 
 function completeRow(line: number, v: Values, context: RowContext, keyOf: (address: string) => string): RowOutcome {
   const problems: RowProblem[] = [];

@@ -89,9 +89,3 @@ export class StagingWriter {
   }
 }
 
-/** One row as a line of COPY text, newline included (tests). */
-export function stagingLine(row: ImportRow): string {
-  const writer = new StagingWriter();
-  writer.add(row);
-  return writer.take(true)!.toString('utf8');
-}
