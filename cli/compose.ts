@@ -12,6 +12,8 @@ import { systemClock, type Clock } from '../core/shared/index.ts';
 import { makeStaffAuthService, type StaffAuthService } from '../core/staff/index.ts';
 import { makeMailer, type Mailer } from '../core/infra/mail/mailer.ts';
 import { makeRegistriesService, type RegistriesService } from '../core/registries/index.ts';
+import { makePaymentsService, makeTbankProvider, type PaymentsService, type PaymentProvider } from '../core/payments/index.ts';
+
 
 /** The one plain deps object every role passes down (STYLE.md: no DI container). */
 export type App = {
@@ -27,6 +29,9 @@ export type App = {
   readonly accounts: AccountsService;
   readonly auth: StaffAuthService;
   readonly registries: RegistriesService;
+  readonly payments: PaymentsService;
+  /** Where residents and banks reach this service; set by `serve` once it listens. */
+  publicUrl: string;
   readonly mailer: Mailer;
   readonly version: string;
   close(): Promise<void>;
@@ -46,20 +51,28 @@ export async function compose(config: Config, options: { migrate?: boolean; logg
     migrate: options.migrate ?? true,
   });
   const { queue, schedule } = makeQueue({ redisUrl: config.REDIS_URL, logger: queueLogger(logger) });
-  return {
+  const tbank: PaymentProvider[] = config.TBANK_TERMINAL_KEY && config.TBANK_PASSWORD
+    ? [makeTbankProvider({ baseUrl: config.TBANK_API_URL, terminalKey: config.TBANK_TERMINAL_KEY, password: config.TBANK_PASSWORD, clock })] : [];
+  const app: App = {
     config, embedded: isEmbedded(config), logger, clock, secretKey, db, queue, schedule, version: VERSION,
     orgs: makeOrgsService({ db, clock }),
     accounts: makeAccountsService({ db, clock }),
     auth: makeStaffAuthService({ db, clock, secretKey }),
     registries: makeRegistriesService({ db, clock }),
+    publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+    payments: makePaymentsService({
+      db, clock, secretKey, provider: config.PAYMENT_PROVIDER, extraProviders: tbank, publicUrl: () => app.publicUrl,
+    }),
     mailer: makeMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM }),
     close: async () => {
+      app.payments.close();
       await schedule.close();
       await queue.close();
       await db.close();
       logger.flush();
     },
   };
+  return app;
 }
 
 const queueLogger = (logger: Logger) => ({

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { makeHttpApp } from '../web/http-app.ts';
 import { healthRoutes } from '../web/health.routes.ts';
 import { registriesApi } from '../web/api/registries.api.ts';
+import { hooksRoutes } from '../web/hooks.routes.ts';
 import type { Config } from '../core/infra/config/config.ts';
 import { translate } from '../core/shared/index.ts';
 import { compose, type App } from './compose.ts';
@@ -35,7 +36,8 @@ export async function serve(config: Config, options: { quiet?: boolean } = {}): 
     get publicUrl() { return publicUrl; },
   });
   const api = registriesApi({ db: app.db, clock: app.clock, registries: app.registries, logger: app.logger });
-  const http = makeHttpApp(app.logger, [healthRoutes({ database: app.db, queue: app.queue, version: app.version, startedAt }), api, admin]);
+  const hooks = hooksRoutes({ payments: app.payments, logger: app.logger });
+  const http = makeHttpApp(app.logger, [healthRoutes({ database: app.db, queue: app.queue, version: app.version, startedAt }), hooks, api, admin]);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = http.listen(config.PORT, config.HOST, () => resolve(s)).once('error', reject);
   });
@@ -43,6 +45,7 @@ export async function serve(config: Config, options: { quiet?: boolean } = {}): 
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = config.PUBLIC_URL ?? `http://localhost:${port}`;
   publicUrl = url;
+  app.publicUrl = url;
   if (!options.quiet) {
     say('started', { mode: app.embedded ? 'embedded' : 'server', url });
     say('health', { url: `${url}/health` });

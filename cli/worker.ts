@@ -1,7 +1,7 @@
 import { completingOutbox, makeOutboxRelay, pruneOutbox, type OutboxRelay } from '../core/infra/outbox/outbox.ts';
 import type { App } from './compose.ts';
 
-export const TOPICS = { prune: 'maintenance.prune' } as const;
+export const TOPICS = { prune: 'maintenance.prune', reconcile: 'payments.reconcile' } as const;
 
 /**
  * Queue consumers and schedules. Server mode runs this as `familypay worker` (any number of them: BullMQ job
@@ -15,6 +15,12 @@ export async function startWorker(app: App): Promise<{ stop(): Promise<void> }> 
     app.logger.info(removed, 'pruned outbox and old effect keys');
   });
   await app.schedule.upsert('maintenance-prune', '30 3 * * *', app.config.TZ_DEFAULT, TOPICS.prune);
+  // Payments the bank never told us about are asked about (GetState) every five minutes.
+  work(TOPICS.reconcile, async () => {
+    const summary = await app.payments.reconcile();
+    if (summary.asked > 0) app.logger.info(summary, 'reconciled pending payments');
+  });
+  await app.schedule.upsert('payments-reconcile', '*/5 * * * *', app.config.TZ_DEFAULT, TOPICS.reconcile);
   const relay: OutboxRelay = makeOutboxRelay({
     db: app.db, queue: app.queue, clock: app.clock,
     onError: (e) => app.logger.warn({ err: e }, 'outbox relay could not enqueue; rows stay for the next try'),

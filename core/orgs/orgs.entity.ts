@@ -41,6 +41,12 @@ export const Organization = defineEntity({
     bankName: p.string().length(160),
     commission: p.json<CommissionSettings>(),
     timeZone: p.string().length(64).default('Europe/Moscow'),
+    /** How a payment is shared among services with debt (core/payments split.calc.ts). */
+    splitRule: p.string().length(16).default('oldestFirst'),
+    /** fixedShares: service id → weight (a tariff decision). */
+    splitShares: p.json<Record<string, number>>().nullable(),
+    /** The offer the payer accepts on the payment page. */
+    offerUrl: p.string().length(500).nullable(),
     active: p.boolean().default(true),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),

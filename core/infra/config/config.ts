@@ -115,6 +115,34 @@ export const CONFIG_VARIABLES = {
     example: 'демо-пароль-2026',
     about: 'Password of admin@demo.familypay.local, the demo organisation\'s administrator.',
   },
+  PAYMENT_PROVIDER: {
+    schema: z.enum(['sandbox', 'tbank']).default('sandbox'),
+    expected: 'sandbox or tbank',
+    default: 'sandbox',
+    example: 'tbank',
+    about: 'Who takes residents\' money: the built-in sandbox bank (demo, embedded trials) or T-Bank acquiring with СБП.',
+  },
+  TBANK_API_URL: {
+    schema: url(['https:', 'http:']).default('https://securepay.tinkoff.ru/v2/'),
+    expected: 'the base URL of T-Bank Acquiring API v2, ending in /v2/',
+    default: 'https://securepay.tinkoff.ru/v2/',
+    example: 'https://rest-api-test.tinkoff.ru/v2/',
+    about: 'T-Bank API endpoint (the test contour for trials).',
+  },
+  TBANK_TERMINAL_KEY: {
+    schema: z.string().min(1).max(64).optional(),
+    expected: 'the TerminalKey from the T-Bank merchant account',
+    default: '(unset)',
+    example: '1700000000000DEMO',
+    about: 'Required when PAYMENT_PROVIDER=tbank.',
+  },
+  TBANK_PASSWORD: {
+    schema: z.string().min(1).max(128).optional(),
+    expected: 'the terminal password from the T-Bank merchant account',
+    default: '(unset)',
+    example: '(secret)',
+    about: 'Signs requests and verifies notifications (Token). Required when PAYMENT_PROVIDER=tbank; never logged.',
+  },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     expected: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -149,6 +177,9 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     const parsed = (spec.schema as z.ZodType).safeParse(raw);
     if (!parsed.success) throw new ConfigError(name, spec.expected);
     out[name] = parsed.data;
+  }
+  if (out.PAYMENT_PROVIDER === 'tbank' && !(out.TBANK_TERMINAL_KEY && out.TBANK_PASSWORD)) {
+    throw new ConfigError(out.TBANK_TERMINAL_KEY ? 'TBANK_PASSWORD' : 'TBANK_TERMINAL_KEY', 'a value when PAYMENT_PROVIDER=tbank');
   }
   return out as Config;
 }

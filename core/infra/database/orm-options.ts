@@ -10,11 +10,14 @@ import { AuditEntry } from '../../audit/audit.entity.ts';
 import { FILE_STORE_ENTITIES } from '../../registries/file-store.entity.ts';
 import { REGISTRY_ENTITIES } from '../../registries/registry.entity.ts';
 import { BILLING_ENTITIES } from '../../billing/billing.entity.ts';
+import { PAYMENTS_ENTITIES } from '../../payments/payments.entity.ts';
+import { LEDGER_ENTITIES } from '../../payments/ledger.entity.ts';
 import { ApiKey } from '../../orgs/api-keys.entity.ts';
 
 /** Every entity of every module: the schema the migrations must match (schema-diff test). */
 export const ALL_ENTITIES = [...ORGS_ENTITIES, ...ACCOUNTS_ENTITIES, ...STAFF_ENTITIES, AuditEntry, OutboxMessage, AppliedEffect,
-  ...FILE_STORE_ENTITIES, ...REGISTRY_ENTITIES, ...BILLING_ENTITIES, ApiKey];
+  ...FILE_STORE_ENTITIES, ...REGISTRY_ENTITIES, ...BILLING_ENTITIES, ApiKey,
+  ...PAYMENTS_ENTITIES, ...LEDGER_ENTITIES];
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url));
 

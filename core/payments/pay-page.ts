@@ -1,0 +1,102 @@
+import type { Database, Em } from '../infra/database/database.ts';
+import { AppError, err, ok, type Clock, type Result } from '../shared/index.ts';
+import type { CommissionTerms } from './commission.calc.ts';
+import { accountDebt, type AccountDebt } from './debt.ts';
+import { maskAddress, maskName } from './mask.calc.ts';
+import type { LinkClaims } from './pay-link.calc.ts';
+import type { PayLinks } from './pay-links.ts';
+import type { PayMethod } from './provider.port.ts';
+import { hitLimits } from './rate-limit.ts';
+
+export type OrgFace = {
+  readonly id: string; readonly name: string; readonly shortName: string; readonly inn: string; readonly offerUrl: string | null;
+  readonly timeZone: string; readonly commission: Readonly<Record<PayMethod, CommissionTerms>>;
+};
+
+/** Everything the payment page shows for one account: the organisation, the account, its debt «на дату». */
+export type PayPage = {
+  readonly org: OrgFace;
+  readonly accountId: string;
+  readonly accountNumber: string;
+  readonly address: string;
+  readonly debt: AccountDebt;
+  readonly serviceNames: Readonly<Record<string, string>>;
+  readonly claims: LinkClaims;
+};
+
+/** The limits of the typed-account page: per address, and per plate (one plate's QR may be copied and abused). */
+export const LOOKUP_LIMITS = { perIp: 30, perOrg: 3_000 } as const;
+
+const rejection = (reason: string) => new AppError(reason === 'expired' ? 'PAYMENTS.LINK_EXPIRED' : 'PAYMENTS.LINK_INVALID', { vars: { expiredAt: '' } });
+
+export async function orgFace(em: Em, orgId: string): Promise<OrgFace | null> {
+  const [row] = await em.execute<{ id: string; name: string; short_name: string; inn: string; offer_url: string | null; time_zone: string; commission: unknown; active: boolean }[]>(
+    'select id, name, short_name, inn, offer_url, time_zone, commission, active from organizations where id = ?', [orgId]);
+  if (!row || !row.active) return null;
+  const commission = (typeof row.commission === 'string' ? JSON.parse(row.commission) : row.commission) as OrgFace['commission'];
+  return { id: row.id, name: row.name, shortName: row.short_name, inn: row.inn, offerUrl: row.offer_url, timeZone: row.time_zone, commission };
+}
+
+type AccountRow = { id: string; number: string; status: string; payer_name: string | null; address: string | null; premise: string | null };
+async function accountFace(em: Em, orgId: string, where: 'id' | 'number', value: string): Promise<AccountRow | null> {
+  const [row] = await em.execute<AccountRow[]>(
+    `select a.id, a.number, a.status, a.payer_name, b.address, p.number as premise
+     from accounts a left join premises p on p.id = a.premise_id and p.org_id = a.org_id left join buildings b on b.id = p.building_id and b.org_id = a.org_id
+     where a.org_id = ? and a.${where === 'id' ? 'id' : 'number'} = ?`, [orgId, value]);
+  return row ?? null;
+}
+const fullAddress = (row: AccountRow) => [row.address, row.premise ? `кв. ${row.premise}` : null].filter(Boolean).join(', ');
+
+/** Opens an account link: a valid signature first, then the account in its organisation's transaction. */
+export async function openPayPage(deps: { db: Database; links: PayLinks }, token: string): Promise<Result<PayPage, AppError>> {
+  const verified = await deps.links.verify(token);
+  if (!verified.ok) return err(rejection(verified.error));
+  const claims = verified.value;
+  if (claims.purpose !== 'account' || !claims.subjectId) return err(new AppError('PAYMENTS.LINK_INVALID'));
+  const page = await deps.db.withTenant(claims.orgId, async (em) => {
+    const org = await orgFace(em, claims.orgId);
+    const account = org ? await accountFace(em, claims.orgId, 'id', claims.subjectId!) : null;
+    if (!org || !account) return null;
+    const debt = await accountDebt(em, claims.orgId, account.id);
+    const names = await em.execute<{ id: string; name: string }[]>('select id, name from services where org_id = ?', [claims.orgId]);
+    return { org, accountId: account.id, accountNumber: account.number, address: fullAddress(account), debt, serviceNames: Object.fromEntries(names.map((n) => [n.id, n.name])), claims, closed: account.status !== 'open' };
+  });
+  if (!page) return err(new AppError('PAYMENTS.LINK_INVALID'));
+  if (page.closed) return err(new AppError('PAYMENTS.ACCOUNT_CLOSED'));
+  return ok(page);
+}
+
+/** A plate's or a collector's link: the organisation only; the resident types the account number. */
+export async function openPlate(deps: { db: Database; links: PayLinks }, token: string): Promise<Result<{ org: OrgFace; claims: LinkClaims; collectorName: string | null }, AppError>> {
+  const verified = await deps.links.verify(token);
+  if (!verified.ok) return err(rejection(verified.error));
+  const claims = verified.value;
+  if (claims.purpose === 'account') return err(new AppError('PAYMENTS.LINK_INVALID'));
+  const found = await deps.db.withTenant(claims.orgId, async (em) => {
+    const org = await orgFace(em, claims.orgId);
+    if (!org) return null;
+    if (claims.purpose !== 'collector') return { org, claims, collectorName: null };
+    const [c] = await em.execute<{ name: string; active: boolean }[]>('select name, active from collectors where org_id = ? and id = ?', [claims.orgId, claims.subjectId]);
+    return c?.active ? { org, claims, collectorName: c.name } : null;
+  });
+  return found ? ok(found) : err(new AppError('PAYMENTS.LINK_INVALID'));
+}
+
+export type FoundAccount = { readonly accountToken: string; readonly payer: string; readonly address: string };
+
+/** The typed account number: rate-limited, answered with masked details and a short-lived link to the account's page. */
+export async function findAccount(
+  deps: { db: Database; links: PayLinks; clock: Clock }, claims: LinkClaims, number: string, ip: string,
+): Promise<Result<FoundAccount, AppError>> {
+  const typed = number.trim().replace(/\s+/g, '');
+  return deps.db.withTenant(claims.orgId, async (em) => {
+    const limit = await hitLimits(em, [{ bucket: `lookup:ip:${ip}`, max: LOOKUP_LIMITS.perIp }, { bucket: `lookup:org:${claims.orgId}`, max: LOOKUP_LIMITS.perOrg }], deps.clock.now());
+    if (limit.limited) return err(new AppError('PAYMENTS.TOO_MANY_ATTEMPTS', { vars: { minutes: limit.retryMinutes } }));
+    if (!/^[\p{L}\p{N}/-]{1,32}$/u.test(typed)) return err(new AppError('PAYMENTS.ACCOUNT_NOT_FOUND', { field: 'account', vars: { number: typed.slice(0, 32) } }));
+    const account = await accountFace(em, claims.orgId, 'number', typed);
+    if (!account) return err(new AppError('PAYMENTS.ACCOUNT_NOT_FOUND', { field: 'account', vars: { number: typed } }));
+    if (account.status !== 'open') return err(new AppError('PAYMENTS.ACCOUNT_CLOSED', { field: 'account' }));
+    const accountToken = await deps.links.sign({ orgId: claims.orgId, purpose: 'account', subjectId: account.id, days: 1 });
+    return ok({ accountToken, payer: maskName(account.payer_name), address: maskAddress(fullAddress(account)) });
+  });
+}
