@@ -3,11 +3,11 @@ import type { Database, Em } from '../infra/database/database.ts';
 import { kopecks, type Clock } from '../shared/index.ts';
 import { creditPayment } from './credit.ts';
 import { addPaymentEvent, loadPayment, type PaymentRecord } from './payment-record.ts';
-import { nextAction, type StateAction } from './payment-state.calc.ts';
+import { nextAction, type StateAction } from './payment-state.ts';
 import type { ProviderName, ProviderNotification } from './provider.port.ts';
 import { reversePayment } from './reverse.ts';
 import { settleRequestedRefund } from './refund.ts';
-import { isCredited } from './payment-state.calc.ts';
+import { isCredited } from './payment-state.ts';
 
 /** applied: the report changed or confirmed our state; duplicate: this operation was applied before; unknown: no such order. */
 export type NotifyOutcome = 'applied' | 'duplicate' | 'unknown' | 'mismatch';
