@@ -105,8 +105,10 @@ export class Migration20261126070006_payments extends Migration {
       end $$;`);
     this.addSql(`create constraint trigger "ledger_entries_balanced" after insert on "ledger_entries" deferrable initially deferred
       for each row execute function fp_ledger_transfer_balanced();`);
-    this.addSql(`create function fp_payment_org(p_order text) returns uuid language sql stable security definer set search_path = public as
-      $$ select org_id from payments where id::text = p_order $$;`);
+    // The text is cast to uuid (so the primary key serves the lookup); a text that is no uuid names no order.
+    this.addSql(`create function fp_payment_org(p_order text) returns uuid language plpgsql stable security definer set search_path = public as
+      $$ begin return (select org_id from payments where id = p_order::uuid);
+         exception when invalid_text_representation then return null; end $$;`);
     this.addSql(`create function fp_stale_payments(p_before timestamptz, p_after timestamptz, p_limit int)
       returns table (org_id uuid, id uuid) language sql stable security definer set search_path = public as
       $$ select org_id, id from payments where status in ('created', 'pending', 'authorized') and provider_payment_id is not null

@@ -1,43 +1,32 @@
 import type { Em } from '../infra/database/database.ts';
 import { allocate, kopecks, localDate, type Kopecks } from '../shared/index.ts';
-import { accountDebt, fallbackRecipient } from './debt.ts';
-import { postTransfer, type Posting } from './ledger.ts';
+import { debtContext } from './debt.ts';
+import { executeParts, transferSql, type Posting, type SqlPart } from './ledger.ts';
 import type { PaymentRecord } from './payment-record.ts';
-import { splitPayment, SPLIT_RULES, type SplitPart, type SplitRule } from './split.calc.ts';
-
-type OrgTerms = { readonly rule: SplitRule; readonly shares: Record<string, number> | null; readonly timeZone: string };
-
-async function orgTerms(em: Em, orgId: string): Promise<OrgTerms> {
-  const [row] = await em.execute<{ split_rule: string; split_shares: Record<string, number> | string | null; time_zone: string }[]>(
-    'select split_rule, split_shares, time_zone from organizations where id = ?', [orgId]);
-  if (!row) throw new Error(`organisation ${orgId} is not visible in its own transaction`);
-  const rule = (SPLIT_RULES as readonly string[]).includes(row.split_rule) ? (row.split_rule as SplitRule) : 'oldestFirst';
-  const shares = typeof row.split_shares === 'string' ? (JSON.parse(row.split_shares) as Record<string, number>) : row.split_shares;
-  return { rule, shares, timeZone: row.time_zone };
-}
+import { splitPayment, type SplitPart } from './split.calc.ts';
 
 /** One account's payments are split one at a time: two at once would both pay the same oldest month. */
-const lockAccount = (em: Em, accountId: string) => em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`pay-account:${accountId}`]);
+export const lockAccount = (em: Em, accountId: string) => em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`pay-account:${accountId}`]);
+export const LOCK_ACCOUNT_SQL = `pg_advisory_xact_lock(hashtextextended('pay-account:' || account_id::text, 0))`;
 
 /**
  * Money taken: split the credited amount over the account's debt by the organisation's rule, record the proof of
  * split, and post one balanced transfer — the acquirer owes us the gross; each recipient is owed its parts less
  * its share of an internal fee (payable for debt, advance for an overpayment); the fee is our income.
+ * The caller holds the payment's row lock and the account's lock (lockAccount). Reads take one round trip and
+ * the writes one statement, returned for the caller to run together with its own (`extra`).
  */
-export async function creditPayment(em: Em, payment: PaymentRecord, at: Date): Promise<readonly SplitPart[]> {
-  await lockAccount(em, payment.accountId);
-  const terms = await orgTerms(em, payment.orgId);
-  const debt = await accountDebt(em, payment.orgId, payment.accountId);
-  const fallback = await fallbackRecipient(em, payment.orgId);
-  if (!fallback && debt.lines.length === 0) throw new Error(`organisation ${payment.orgId} has no recipient to credit`);
+export async function creditPayment(em: Em, payment: PaymentRecord, at: Date, extra: readonly SqlPart[] = []): Promise<readonly SplitPart[]> {
+  const { debt, terms } = await debtContext(em, payment.orgId, payment.accountId);
+  const fallback = terms.fallbackRecipientId ?? debt.lines[0]?.recipientId;
+  if (!fallback) throw new Error(`organisation ${payment.orgId} has no recipient to credit`);
   const parts = splitPayment({
     amount: kopecks(payment.amount), lines: debt.lines, rule: terms.rule, shares: terms.shares ?? undefined,
-    cover: payment.cover ?? undefined, advanceBasis: debt.advanceBasis, fallbackRecipientId: fallback ?? debt.lines[0]!.recipientId,
+    cover: payment.cover ?? undefined, advanceBasis: debt.advanceBasis, fallbackRecipientId: fallback,
   });
   // An internal fee is borne by the parts in proportion to their size (largest remainder; Σ = fee).
   const feeShares = payment.commissionMode === 'internal' && payment.fee > 0 ? allocate(kopecks(payment.fee), parts.map((p) => p.amount)) : parts.map(() => kopecks(0));
-  await insertSplits(em, payment, parts, feeShares, null, at);
-  await postTransfer(em, {
+  const transfer = transferSql({
     orgId: payment.orgId, kind: 'payment', paymentId: payment.id, accountId: payment.accountId, at,
     postings: [
       { kind: 'clearing', recipientId: null, amount: kopecks(payment.gross) },
@@ -47,21 +36,35 @@ export async function creditPayment(em: Em, payment: PaymentRecord, at: Date): P
       { kind: 'fee_income', recipientId: null, amount: kopecks(-payment.fee) },
     ],
   });
-  await em.execute(`update payments set status = 'paid', paid_at = ?, registry_day = ?, updated_at = ? where org_id = ? and id = ?`,
-    [at, localDate(at, terms.timeZone), at, payment.orgId, payment.id]);
+  await executeParts(em, [
+    ...(parts.length > 0 ? [splitsSql(payment, parts, feeShares, null, at, 1)] : []),
+    ...transfer.parts,
+    ...extra,
+    { sql: `update payments set status = 'paid', paid_at = ?, registry_day = ?, updated_at = ? where org_id = ? and id = ?`,
+      params: [at, localDate(at, terms.timeZone), at, payment.orgId, payment.id] },
+  ]);
   return parts;
 }
 
+export function splitsSql(
+  payment: PaymentRecord, parts: readonly SplitPart[], feeShares: readonly Kopecks[], refundId: string | null, at: Date, firstSeq: number,
+): SqlPart {
+  const rows = parts.map((part, i) => [
+    payment.orgId, payment.id, refundId, firstSeq + i, payment.accountId, part.serviceId, part.serviceCode, part.recipientId,
+    part.period ? `${part.period}-01` : null, part.kind, part.amount, feeShares[i] ?? 0, part.debtBefore, part.reason, at,
+  ]);
+  return {
+    sql: `insert into payment_splits (id, org_id, payment_id, refund_id, seq, account_id, service_id, service_code, recipient_id, period, kind, amount, fee_share, debt_before, reason, created_at)
+     values ${rows.map(() => '(gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?::date, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+    params: rows.flat(),
+  };
+}
+
+/** Appends splits after the payment's existing ones (refund reversals). */
 export async function insertSplits(
   em: Em, payment: PaymentRecord, parts: readonly SplitPart[], feeShares: readonly Kopecks[], refundId: string | null, at: Date,
 ): Promise<void> {
   if (parts.length === 0) return;
-  const [{ next }] = await em.execute<{ next: number }[]>('select coalesce(max(seq), 0) + 1 as next from payment_splits where org_id = ? and payment_id = ?', [payment.orgId, payment.id]) as [{ next: number }];
-  const rows = parts.map((part, i) => [
-    payment.orgId, payment.id, refundId, Number(next) + i, payment.accountId, part.serviceId, part.serviceCode, part.recipientId,
-    part.period ? `${part.period}-01` : null, part.kind, part.amount, feeShares[i] ?? 0, part.debtBefore, part.reason, at,
-  ]);
-  await em.execute(
-    `insert into payment_splits (id, org_id, payment_id, refund_id, seq, account_id, service_id, service_code, recipient_id, period, kind, amount, fee_share, debt_before, reason, created_at)
-     values ${rows.map(() => '(gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`, rows.flat());
+  const [row] = await em.execute<{ next: number }[]>('select coalesce(max(seq), 0) + 1 as next from payment_splits where org_id = ? and payment_id = ?', [payment.orgId, payment.id]);
+  await executeParts(em, [splitsSql(payment, parts, feeShares, refundId, at, Number(row!.next))]);
 }

@@ -1,7 +1,7 @@
 import type { Em } from '../infra/database/database.ts';
 import { kopecks, sumKopecks, type Kopecks } from '../shared/index.ts';
 import { outstandingLines, type ChargeFigures, type PaidSince } from './debt.calc.ts';
-import type { DebtLine } from './split.calc.ts';
+import { SPLIT_RULES, type DebtLine, type SplitRule } from './split.calc.ts';
 
 export type AccountDebt = {
   readonly lines: readonly DebtLine[];
@@ -12,39 +12,65 @@ export type AccountDebt = {
   readonly advanceBasis: readonly { readonly recipientId: string; readonly weight: number }[];
 };
 
-type ChargeRow = {
-  service_id: string; service_code: string; recipient_id: string; period: string; opening_balance: string | null; accrued: string | null;
-  recalculation: string | null; benefit: string | null; paid: string | null; to_pay: string | null; penalty: string | null; updated_at: Date;
+/** What a split needs besides the debt: the organisation's rule and zone, and who takes an advance nobody else can. */
+export type SplitTerms = {
+  readonly rule: SplitRule;
+  readonly shares: Record<string, number> | null;
+  readonly timeZone: string;
+  /** The organisation's own recipient (the first one registered). */
+  readonly fallbackRecipientId: string | null;
 };
-type PaidRow = { service_id: string; period: string; kind: 'principal' | 'penalty'; amount: string };
-const num = (v: string | null) => (v === null ? null : Number(v));
 
-/** The account's debt now (debt.calc.ts), read inside the caller's tenant transaction. */
+type ChargeJson = {
+  service_id: string; service_code: string; recipient_id: string; period: string; opening_balance: number | null; accrued: number | null;
+  recalculation: number | null; benefit: number | null; paid: number | null; to_pay: number | null; penalty: number | null; updated_at: string;
+};
+type PaidJson = { service_id: string; period: string; kind: 'principal' | 'penalty'; amount: number; created_at: string };
+type Row = { charges: ChargeJson[] | null; paid: PaidJson[] | null; terms: { split_rule: string; split_shares: Record<string, number> | null; time_zone: string }; fallback: string | null };
+
+/**
+ * Everything a payment's split reads, in one round trip (a bank notification is on the hot path): the latest
+ * registry row per service, our splits since the earliest of them, the organisation's rule and its own recipient.
+ */
+const CONTEXT_SQL = `select
+  (select json_agg(c) from (select distinct on (c.service_id) c.service_id, s.code as service_code, s.recipient_id, to_char(c.period, 'YYYY-MM') as period,
+      c.opening_balance, c.accrued, c.recalculation, c.benefit, c.paid, c.to_pay, c.penalty, c.updated_at
+    from charges c join services s on s.id = c.service_id where c.org_id = ? and c.account_id = ? order by c.service_id, c.period desc) c) as charges,
+  (select json_agg(ps) from (select service_id, to_char(period, 'YYYY-MM') as period, kind, amount, created_at from payment_splits
+    where org_id = ? and account_id = ? and service_id is not null and kind <> 'advance'
+      and created_at > (select min(updated_at) from charges where org_id = ? and account_id = ?)) ps) as paid,
+  (select json_build_object('split_rule', split_rule, 'split_shares', split_shares, 'time_zone', time_zone) from organizations where id = ?) as terms,
+  (select id from recipients where org_id = ? and active order by created_at, id limit 1) as fallback`;
+
+/** The account's debt now (debt.calc.ts) and the organisation's split terms, read inside the caller's tenant transaction. */
+export async function debtContext(em: Em, orgId: string, accountId: string): Promise<{ debt: AccountDebt; terms: SplitTerms }> {
+  const [row] = await em.execute<Row[]>(CONTEXT_SQL, [orgId, accountId, orgId, accountId, orgId, accountId, orgId, orgId]);
+  if (!row?.terms) throw new Error(`organisation ${orgId} is not visible in its own transaction`);
+  const rule = (SPLIT_RULES as readonly string[]).includes(row.terms.split_rule) ? (row.terms.split_rule as SplitRule) : 'oldestFirst';
+  const terms: SplitTerms = { rule, shares: row.terms.split_shares, timeZone: row.terms.time_zone, fallbackRecipientId: row.fallback };
+  return { debt: debtOf(row.charges ?? [], row.paid ?? []), terms };
+}
+
 export async function accountDebt(em: Em, orgId: string, accountId: string): Promise<AccountDebt> {
-  const charges = await em.execute<ChargeRow[]>(
-    `select distinct on (c.service_id) c.service_id, s.code as service_code, s.recipient_id, to_char(c.period, 'YYYY-MM') as period,
-       c.opening_balance, c.accrued, c.recalculation, c.benefit, c.paid, c.to_pay, c.penalty, c.updated_at
-     from charges c join services s on s.id = c.service_id
-     where c.org_id = ? and c.account_id = ? order by c.service_id, c.period desc`, [orgId, accountId]);
+  return (await debtContext(em, orgId, accountId)).debt;
+}
+
+function debtOf(charges: readonly ChargeJson[], paidRows: readonly PaidJson[]): AccountDebt {
   if (charges.length === 0) return { lines: [], total: kopecks(0), asOf: null, advanceBasis: [] };
-  const since = new Map(charges.map((c) => [c.service_id, c.updated_at]));
-  const paidRows = await em.execute<(PaidRow & { created_at: Date })[]>(
-    `select service_id, to_char(period, 'YYYY-MM') as period, kind, amount, created_at from payment_splits
-     where org_id = ? and account_id = ? and service_id is not null and kind <> 'advance'
-       and created_at > (select min(updated_at) from charges where org_id = ? and account_id = ?)`, [orgId, accountId, orgId, accountId]);
+  const since = new Map(charges.map((c) => [c.service_id, Date.parse(c.updated_at)]));
   const paid: PaidSince[] = paidRows
-    .filter((r) => r.created_at > since.get(r.service_id)!)
+    .filter((r) => Date.parse(r.created_at) > since.get(r.service_id)!)
     .map((r) => ({ serviceId: r.service_id, period: r.period, kind: r.kind, amount: kopecks(Number(r.amount)) }));
   const figures: ChargeFigures[] = charges.map((c) => ({
     serviceId: c.service_id, serviceCode: c.service_code, recipientId: c.recipient_id, period: c.period,
-    openingBalance: num(c.opening_balance), accrued: num(c.accrued), recalculation: num(c.recalculation), benefit: num(c.benefit),
-    paid: num(c.paid), toPay: num(c.to_pay), penalty: num(c.penalty),
+    openingBalance: c.opening_balance, accrued: c.accrued, recalculation: c.recalculation, benefit: c.benefit,
+    paid: c.paid, toPay: c.to_pay, penalty: c.penalty,
   }));
   const lines = outstandingLines(figures, mergePaid(paid));
   return {
     lines,
     total: sumKopecks(lines.map((l) => l.amount)),
-    asOf: charges.reduce((latest, c) => (c.updated_at > latest ? c.updated_at : latest), charges[0]!.updated_at),
+    asOf: new Date(Math.max(...charges.map((c) => Date.parse(c.updated_at)))),
     advanceBasis: advanceBasisOf(charges),
   };
 }
@@ -60,7 +86,7 @@ function mergePaid(paid: readonly PaidSince[]): PaidSince[] {
 }
 
 /** The latest month's accruals by recipient: an advance is shared as the next bill will be. */
-function advanceBasisOf(charges: readonly ChargeRow[]): { recipientId: string; weight: number }[] {
+function advanceBasisOf(charges: readonly ChargeJson[]): { recipientId: string; weight: number }[] {
   const latest = charges.reduce((max, c) => (c.period > max ? c.period : max), '');
   const weights = new Map<string, number>();
   for (const c of charges) {
@@ -69,11 +95,4 @@ function advanceBasisOf(charges: readonly ChargeRow[]): { recipientId: string; w
     weights.set(c.recipient_id, (weights.get(c.recipient_id) ?? 0) + accrued);
   }
   return [...weights].map(([recipientId, weight]) => ({ recipientId, weight }));
-}
-
-/** The organisation's own recipient (the first one registered): it takes an advance nobody else can. */
-export async function fallbackRecipient(em: Em, orgId: string): Promise<string | null> {
-  const rows = await em.execute<{ id: string }[]>(
-    'select id from recipients where org_id = ? and active order by created_at, id limit 1', [orgId]);
-  return rows[0]?.id ?? null;
 }

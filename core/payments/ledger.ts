@@ -25,30 +25,50 @@ export function ledgerAccountId(orgId: string, code: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** A statement and its parameters, to run alone or to embed as a CTE of a larger statement (one round trip). */
+export type SqlPart = { readonly sql: string; readonly params: readonly unknown[] };
+
 /**
- * Writes one balanced transfer: the ledger accounts it touches (created on first use) and its entries. Zero
- * postings are dropped (an entry of 0 says nothing). The database refuses an unbalanced transfer at commit
+ * One balanced transfer as two inserts: the ledger accounts it touches (created on first use) and its entries.
+ * Zero postings are dropped (an entry of 0 says nothing). The database refuses an unbalanced transfer at commit
  * (fp_ledger_transfer_balanced); checking here too names the bug where it happens.
  */
-export async function postTransfer(em: Em, transfer: Transfer): Promise<string> {
+export function transferSql(transfer: Transfer): { readonly transferId: string; readonly parts: readonly SqlPart[] } {
   const postings = transfer.postings.filter((p) => p.amount !== 0);
   const total = postings.reduce((sum, p) => sum + BigInt(p.amount), 0n);
   if (total !== 0n) throw new Error(`unbalanced ${transfer.kind} transfer: ${total} kop`);
   const transferId = randomUUID();
-  if (postings.length === 0) return transferId;
+  if (postings.length === 0) return { transferId, parts: [] };
   const accounts = new Map<string, Posting>();
   for (const p of postings) accounts.set(ledgerCode(p.kind, p.recipientId), p);
   const accountRows = [...accounts].map(([code, p]) => [ledgerAccountId(transfer.orgId, code), transfer.orgId, code, p.kind, p.recipientId, transfer.at]);
-  await em.execute(
-    `insert into ledger_accounts (id, org_id, code, kind, recipient_id, created_at) values ${accountRows.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}
-     on conflict (org_id, code) do nothing`, accountRows.flat());
   const entryRows = postings.map((p) => [
     transfer.orgId, transferId, ledgerAccountId(transfer.orgId, ledgerCode(p.kind, p.recipientId)), p.amount, transfer.kind,
     transfer.paymentId ?? null, transfer.refundId ?? null, transfer.accountId ?? null, transfer.at,
   ]);
-  await em.execute(
-    `insert into ledger_entries (org_id, transfer_id, ledger_account_id, amount, kind, payment_id, refund_id, account_id, created_at)
-     values ${entryRows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`, entryRows.flat());
+  return {
+    transferId,
+    parts: [
+      { sql: `insert into ledger_accounts (id, org_id, code, kind, recipient_id, created_at) values ${accountRows.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}
+        on conflict (org_id, code) do nothing`, params: accountRows.flat() },
+      { sql: `insert into ledger_entries (org_id, transfer_id, ledger_account_id, amount, kind, payment_id, refund_id, account_id, created_at)
+        values ${entryRows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`, params: entryRows.flat() },
+    ],
+  };
+}
+
+/** Runs parts as one statement: each but the last as a data-modifying CTE (PostgreSQL runs them all). */
+export async function executeParts(em: Em, parts: readonly SqlPart[]): Promise<void> {
+  if (parts.length === 0) return;
+  const last = parts[parts.length - 1]!;
+  const ctes = parts.slice(0, -1).map((part, i) => `w${i} as (${part.sql})`);
+  const sql = ctes.length > 0 ? `with ${ctes.join(', ')} ${last.sql}` : last.sql;
+  await em.execute(sql, [...parts.slice(0, -1).flatMap((part) => part.params), ...last.params]);
+}
+
+export async function postTransfer(em: Em, transfer: Transfer): Promise<string> {
+  const { transferId, parts } = transferSql(transfer);
+  await executeParts(em, parts);
   return transferId;
 }
 

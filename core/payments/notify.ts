@@ -1,60 +1,70 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Em } from '../infra/database/database.ts';
+import { TENANT_SETTING } from '../infra/database/roles.ts';
 import { kopecks, type Clock } from '../shared/index.ts';
-import { creditPayment } from './credit.ts';
-import { addPaymentEvent, loadPayment, type PaymentRecord } from './payment-record.ts';
-import { nextAction, type StateAction } from './payment-state.ts';
+import { creditPayment, LOCK_ACCOUNT_SQL } from './credit.ts';
+import { executeParts } from './ledger.ts';
+import { loadPayment, PAYMENT_COLUMNS, paymentEventSql, toPaymentRecord, type PaymentRecord } from './payment-record.ts';
+import { isCredited, nextAction, type StateAction } from './payment-state.ts';
 import type { ProviderName, ProviderNotification } from './provider.port.ts';
-import { reversePayment } from './reverse.ts';
 import { settleRequestedRefund } from './refund.ts';
-import { isCredited } from './payment-state.ts';
+import { reversePayment } from './reverse.ts';
 
 /** applied: the report changed or confirmed our state; duplicate: this operation was applied before; unknown: no such order. */
 export type NotifyOutcome = 'applied' | 'duplicate' | 'unknown' | 'mismatch';
 
-/** The organisation of an order id, read before any tenant is known (fp_payment_org runs as the owner). */
-export async function orderOrg(db: Database, orderId: string): Promise<string | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(orderId)) return null;
-  const rows = await db.read((em) => em.execute<{ org: string | null }[]>('select fp_payment_org(?) as org', [orderId]));
-  return rows[0]?.org ?? null;
-}
+/**
+ * The payment's row lock, the inbox row and the account's lock in one statement. The inbox insert reads the
+ * locked row, so a concurrent repeat waits for the first delivery's commit and then meets its key: it inserts
+ * nothing and is a duplicate. The account lock serialises splits of one account (creditPayment).
+ */
+const LOCK_SQL = `with p as (select ${PAYMENT_COLUMNS} from payments where org_id = ? and id = ? for update),
+  i as (insert into payment_inbox (provider, operation_id, org_id, payment_id, outcome, received_at)
+    select ?, ?, org_id, id, ?, ? from p where provider = ? and (provider_payment_id is null or provider_payment_id = ?)
+    on conflict (provider, operation_id) do nothing returning 1)
+  select p.*, (select count(*) from i) as fresh, ${LOCK_ACCOUNT_SQL} as locked from p`;
 
 /**
  * Applies one verified provider report in one transaction: the inbox row (unique per provider operation, so a
  * repeat changes nothing), the status, and for money taken the split and the ledger. The caller answers the
  * provider only after this returns, so an acknowledged report is a committed one (RELIABILITY.md P1, P2).
- * Deliveries of one payment are serialised by its row lock, so out-of-order and concurrent repeats agree.
+ * The organisation is named by the order id itself (fp_payment_org, owner rights) in the transaction's first
+ * statement, which also sets the tenant for the rest of it.
  */
 export async function applyReport(
   deps: { db: Database; clock: Clock }, provider: ProviderName, report: ProviderNotification, via: 'notification' | 'reconcile',
 ): Promise<NotifyOutcome> {
-  const orgId = await orderOrg(deps.db, report.orderId);
-  if (!orgId) return 'unknown';
-  return deps.db.withTenant(orgId, async (em) => {
-    const payment = await loadPayment(em, orgId, report.orderId, true);
-    if (!payment || payment.provider !== provider) return 'unknown';
-    if (payment.providerPaymentId && payment.providerPaymentId !== report.providerPaymentId) return 'unknown';
+  if (!/^[0-9a-f-]{36}$/i.test(report.orderId)) return 'unknown';
+  return deps.db.withoutTenant(async (em) => {
+    const [tenant] = await em.execute<{ org: string }[]>(`select set_config('${TENANT_SETTING}', coalesce(fp_payment_org(?)::text, ''), true) as org`, [report.orderId]);
+    const orgId = tenant?.org;
+    if (!orgId) return 'unknown';
     const now = deps.clock.now();
+    const [row] = await em.execute<Record<string, unknown>[]>(LOCK_SQL,
+      [orgId, report.orderId, provider, report.operationId, `${via}:${report.rawStatus}`.slice(0, 32), now, provider, report.providerPaymentId]);
+    if (!row) return 'unknown';
+    const payment = toPaymentRecord(row);
+    if (payment.provider !== provider || (payment.providerPaymentId && payment.providerPaymentId !== report.providerPaymentId)) return 'unknown';
+    if (Number(row.fresh) === 0) return 'duplicate';
     const mismatch = (report.status === 'paid' || report.status === 'authorized') && report.amount !== payment.gross;
     const action: StateAction = mismatch ? { kind: 'none' } : nextAction(payment.status, report.status);
-    const outcome: NotifyOutcome = mismatch ? 'mismatch' : 'applied';
-    const inserted = await em.execute<{ provider: string }[]>(
-      `insert into payment_inbox (provider, operation_id, org_id, payment_id, outcome, received_at) values (?, ?, ?, ?, ?, ?)
-       on conflict (provider, operation_id) do nothing returning provider`,
-      [provider, report.operationId, orgId, payment.id, `${outcome}:${action.kind}`, now]);
-    if (inserted.length === 0) return 'duplicate';
-    if (!payment.providerPaymentId) {
-      await em.execute('update payments set provider_payment_id = ? where org_id = ? and id = ?', [report.providerPaymentId, orgId, payment.id]);
-    }
     const refundReport = report.status === 'refunded' || report.status === 'partially_refunded';
     const settled = refundReport && isCredited(payment.status) && !mismatch
       && await settleRequestedRefund(em, payment, report.amount, report.status === 'refunded', now);
-    const to = settled ? (await loadPayment(em, orgId, payment.id))!.status : await perform(em, payment, action, now);
-    await addPaymentEvent(em, {
+    const event = (to: string) => paymentEventSql({
       orgId, paymentId: payment.id, kind: via, operation: report.operationId, from: payment.status, to, at: now,
       data: { status: report.rawStatus, amount: report.amount, action: settled ? 'settleRefund' : action.kind, mismatch, payload: report.payload },
     });
-    return outcome;
+    const providerId = payment.providerPaymentId ? [] : [{ sql: 'update payments set provider_payment_id = ? where org_id = ? and id = ?', params: [report.providerPaymentId, orgId, payment.id] }];
+    if (settled) {
+      await executeParts(em, [...providerId, event((await loadPayment(em, orgId, payment.id))!.status)]);
+    } else if (action.kind === 'credit') {
+      await creditPayment(em, payment, now, [...providerId, event('paid')]);
+    } else {
+      const to = await perform(em, payment, action, now);
+      await executeParts(em, [...providerId, event(to)]);
+    }
+    return mismatch ? 'mismatch' : 'applied';
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Em } from '../infra/database/database.ts';
+import { executeParts, type SqlPart } from './ledger.ts';
 import type { CoverTarget } from './split.calc.ts';
 import type { PaymentSource, PaymentStatus } from './payments.entity.ts';
 import type { PayMethod, ProviderName } from './provider.port.ts';
@@ -54,11 +55,16 @@ export async function loadPayment(em: Em, orgId: string, paymentId: string, lock
   return rows[0] ? toPaymentRecord(rows[0]) : null;
 }
 
-export async function addPaymentEvent(em: Em, event: {
+export type PaymentEventInput = {
   orgId: string; paymentId: string; kind: string; operation: string; from?: string | null; to?: string | null; data: unknown; at: Date;
-}): Promise<void> {
-  await em.execute(
-    `insert into payment_events (id, org_id, payment_id, kind, operation, status_from, status_to, data, created_at)
+};
+
+export const paymentEventSql = (event: PaymentEventInput): SqlPart => ({
+  sql: `insert into payment_events (id, org_id, payment_id, kind, operation, status_from, status_to, data, created_at)
      values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?::jsonb, ?)`,
-    [event.orgId, event.paymentId, event.kind, event.operation.slice(0, 128), event.from ?? null, event.to ?? null, JSON.stringify(event.data ?? {}), event.at]);
-}
+  params: [event.orgId, event.paymentId, event.kind, event.operation.slice(0, 128), event.from ?? null, event.to ?? null, JSON.stringify(event.data ?? {}), event.at],
+});
+
+export const addPaymentEvent = (em: Em, event: PaymentEventInput): Promise<void> => executeParts(em, [paymentEventSql(event)]);
+
+export const PAYMENT_COLUMNS = COLUMNS;

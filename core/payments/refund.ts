@@ -4,6 +4,7 @@ import { AppError, err, formatRubles, isAppError, kopecks, ok, type Clock, type 
 import { addPaymentEvent, loadPayment, type PaymentRecord } from './payment-record.ts';
 import type { PaymentProvider } from './provider.port.ts';
 import { reversePayment } from './reverse.ts';
+import { lockAccount } from './credit.ts';
 
 export type RefundRequest = {
   readonly orgId: string; readonly paymentId: string; readonly amount: Kopecks; readonly reason: string;
@@ -41,6 +42,7 @@ export async function refundPayment(deps: { db: Database; clock: Clock; provider
     const status = await deps.db.withTenant(request.orgId, async (em) => {
       const now = deps.clock.now();
       const locked = (await loadPayment(em, request.orgId, payment.id, true))!;
+      await lockAccount(em, locked.accountId);
       await addPaymentEvent(em, { orgId: request.orgId, paymentId: payment.id, kind: 'request', operation: 'refund', data: result.exchange, at: now });
       await settleRefund(em, locked, refundId, now);
       return (await loadPayment(em, request.orgId, payment.id))!.status;

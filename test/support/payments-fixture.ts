@@ -50,7 +50,7 @@ export async function makePaymentsOrg(db: Database, slug: string, options: Payme
     const buildingId = randomUUID();
     await em.execute(`insert into buildings (id, org_id, address, address_key, created_at) values (?, ?, 'г. Пермь, ул. Ленина, д. 10', 'пермь ленина 10', now())`, [buildingId, orgId]);
     for (const chunk of chunks(accounts, 500)) {
-      const premises = chunk.map((a, i) => [randomUUID(), orgId, buildingId, String(i + 1), a]);
+      const premises = chunk.map((a) => [randomUUID(), orgId, buildingId, String(Number(a.number) - 499_999), a]);
       await em.execute(`insert into premises (id, org_id, building_id, number, created_at) values ${premises.map(() => '(?, ?, ?, ?, now())').join(', ')}`,
         premises.flatMap((p) => p.slice(0, 4)));
       await em.execute(`insert into accounts (id, org_id, number, premise_id, payer_name, created_at, updated_at) values ${chunk.map(() => `(?, ?, ?, ?, 'Петрова Анна Сергеевна', now(), now())`).join(', ')}`,
