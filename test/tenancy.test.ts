@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeOrgsService } from '../core/orgs/index.ts';
 import { makeAccountsService } from '../core/accounts/index.ts';
 import { makeRegistriesService, storeFile } from '../core/registries/index.ts';
-import { systemClock } from '../core/shared/index.ts';
+import { kopecks, systemClock } from '../core/shared/index.ts';
+import { makePaymentsService } from '../core/payments/index.ts';
 import { PLATFORM_TABLES_WITH_ORG_ID } from '../core/infra/database/roles.ts';
 import type { Database } from '../core/infra/database/database.ts';
 import { openTestDatabase, type TestDatabase } from './support/test-database.ts';
@@ -41,7 +42,23 @@ async function fillOrganization(slug: string): Promise<string> {
   const registries = makeRegistriesService({ db, clock: systemClock });
   const imported = await registries.importPath(orgId, REGISTRY, 'accruals.utf8.txt', { source: 'cli', actor: { userId: null, label: 'tenancy test' }, saveProfileAs: 'Основной' });
   if (imported.status !== 'applied') throw new Error(JSON.stringify(imported.errors));
+  await fillPayments(orgId, account.value.id);
   return orgId;
+}
+
+/** A collector, and a payment paid through the sandbox bank and partly refunded: every payments table gets rows. */
+async function fillPayments(orgId: string, accountId: string): Promise<void> {
+  const payments = makePaymentsService({ db, clock: systemClock, secretKey: 't'.repeat(40), provider: 'sandbox', publicUrl: () => 'http://127.0.0.1:9', sandboxRetryMs: [0] });
+  await db.withTenant(orgId, (em) => em.execute(`insert into collectors (id, org_id, name, code, created_at) values (gen_random_uuid(), ?, 'Сидоров С. С.', '7', now())`, [orgId]));
+  const created = await payments.create({ orgId, accountId, amount: kopecks(50_000), method: 'sbp', source: 'link', idempotencyKey: `tenancy-${orgId}` });
+  if (!created.ok) throw created.error;
+  const p = created.value;
+  await payments.sandbox.decide(p.providerPaymentId!, 'confirm');
+  const body = JSON.stringify({ OrderId: p.id, PaymentId: p.providerPaymentId, Status: 'CONFIRMED', Amount: p.gross });
+  if ((await payments.hook('sandbox', Buffer.from(body), { 'x-sandbox-signature': payments.sandbox.sign(body) })).outcome !== 'applied') throw new Error('payment');
+  const refund = await payments.refund({ orgId, paymentId: p.id, amount: kopecks(1_000), reason: 'tenancy test', actor: { userId: null, label: 'tenancy test' } });
+  if (!refund.ok) throw refund.error;
+  payments.close();
 }
 
 async function tenantTables(): Promise<string[]> {
