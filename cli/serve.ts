@@ -3,6 +3,7 @@ import { makeHttpApp } from '../web/http-app.ts';
 import { healthRoutes } from '../web/health.routes.ts';
 import { registriesApi } from '../web/api/registries.api.ts';
 import { hooksRoutes } from '../web/hooks.routes.ts';
+import { paymentsApi } from '../web/api/payments.api.ts';
 import type { Config } from '../core/infra/config/config.ts';
 import { translate } from '../core/shared/index.ts';
 import { compose, type App } from './compose.ts';
@@ -10,6 +11,8 @@ import { seedDemo } from './demo-seed.ts';
 import { ensureDemoAdmin } from './demo-admin.ts';
 import { makeAdminRouter } from '../admin/admin.router.tsx';
 import { startWorker } from './worker.ts';
+import { payRoutes } from '../web/pay/pay.routes.ts';
+import { sandboxRoutes } from '../web/sandbox/sandbox.routes.tsx';
 
 export type Running = { readonly app: App; readonly server: Server; readonly url: string; stop(): Promise<void> };
 
@@ -23,10 +26,12 @@ export async function serve(config: Config, options: { quiet?: boolean } = {}): 
   const startedAt = new Date();
   const app = await compose(config);
   let demoAdmin: { email: string; password: string | null } | undefined;
+  let demoOrgId: string | undefined;
   if (app.embedded && config.DEMO_SEED === 'auto') {
     const summary = await seedDemo(app);
     if (summary.created && !options.quiet) say('demoCreated', { ...summary });
     demoAdmin = await ensureDemoAdmin(app, summary.orgId);
+    demoOrgId = summary.orgId;
   }
   const worker = app.embedded ? await startWorker(app) : undefined;
   const publicOrigin = config.PUBLIC_URL ? new URL(config.PUBLIC_URL).origin : undefined;
@@ -37,7 +42,8 @@ export async function serve(config: Config, options: { quiet?: boolean } = {}): 
   });
   const api = registriesApi({ db: app.db, clock: app.clock, registries: app.registries, logger: app.logger });
   const hooks = hooksRoutes({ payments: app.payments, logger: app.logger });
-  const http = makeHttpApp(app.logger, [healthRoutes({ database: app.db, queue: app.queue, version: app.version, startedAt }), hooks, api, admin]);
+  const http = makeHttpApp(app.logger, [healthRoutes({ database: app.db, queue: app.queue, version: app.version, startedAt }), hooks, api, paymentsApi({ db: app.db, clock: app.clock, payments: app.payments }), admin,
+    payRoutes({ payments: app.payments, clock: app.clock, publicUrl: () => app.publicUrl }), sandboxRoutes({ sandbox: app.payments.sandbox, publicUrl: () => app.publicUrl })]);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = http.listen(config.PORT, config.HOST, () => resolve(s)).once('error', reject);
   });
@@ -50,6 +56,8 @@ export async function serve(config: Config, options: { quiet?: boolean } = {}): 
     say('started', { mode: app.embedded ? 'embedded' : 'server', url });
     say('health', { url: `${url}/health` });
     if (demoAdmin?.password) say('demoAdmin', { url: `${url}/admin`, email: demoAdmin.email, password: demoAdmin.password });
+    const demoPay = demoOrgId ? await demoPayLink(app, demoOrgId) : null;
+    if (demoPay) say('demoPayLink', { number: demoPay.number, url: `${url}/pay/${demoPay.token}` });
   }
   app.logger.info({ port, mode: app.embedded ? 'embedded' : 'server', startupMs: Date.now() - startedAt.getTime() }, 'serving');
   return {
@@ -60,4 +68,17 @@ export async function serve(config: Config, options: { quiet?: boolean } = {}): 
       await app.close();
     },
   };
+}
+
+/**
+ * The demo's first account that owes something, as a signed pay link: one click from the console to a payment.
+ * Shortest numbers first: the first house keeps the customer's own (100001…), which people type and remember.
+ */
+async function demoPayLink(app: App, orgId: string): Promise<{ number: string; token: string } | null> {
+  const [account] = await app.db.withTenant(orgId, (em) => em.execute<{ id: string; number: string }[]>(
+    `select a.id, a.number from accounts a where a.org_id = ? and a.status = 'open'
+       and exists (select 1 from charges c where c.org_id = a.org_id and c.account_id = a.id and c.to_pay > 0)
+     order by length(a.number), a.number limit 1`, [orgId]));
+  if (!account) return null;
+  return { number: account.number, token: await app.payments.links.sign({ orgId, purpose: 'account', subjectId: account.id }) };
 }

@@ -7,7 +7,7 @@ import type { Result } from '../shared/index.ts';
  * How long a signed link lives, by purpose: a bill's link must outlive the months the bill hangs on the fridge
  * and a bookmark; a plate in an entrance or a collector's card lasts years and is reprinted when a key retires.
  */
-export const LINK_LIFETIME_DAYS: Readonly<Record<LinkPurpose, number>> = { account: 400, plate: 3650, collector: 1825 };
+export const LINK_LIFETIME_DAYS: Readonly<Record<LinkPurpose, number>> = { account: 400, plate: 3650, collector: 1825, typed: 400 };
 
 type KeyRing = { readonly active: number; readonly valid: ReadonlySet<number>; readonly loadedAt: number };
 /** Keys change rarely (a rotation); a minute-old view of them is fine and saves a query per page view. */

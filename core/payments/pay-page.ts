@@ -6,7 +6,7 @@ import { maskAddress, maskName } from './mask.calc.ts';
 import type { LinkClaims } from './pay-link.calc.ts';
 import type { PayLinks } from './pay-links.ts';
 import type { PayMethod } from './provider.port.ts';
-import { hitLimits } from './rate-limit.ts';
+import { overLimit, recordHit } from './rate-limit.ts';
 
 export type OrgFace = {
   readonly id: string; readonly name: string; readonly shortName: string; readonly inn: string; readonly offerUrl: string | null;
@@ -18,16 +18,22 @@ export type PayPage = {
   readonly org: OrgFace;
   readonly accountId: string;
   readonly accountNumber: string;
+  /** Masked when the link came from a typed number (purpose `typed`): typing a number proves nothing. */
   readonly address: string;
+  readonly masked: boolean;
   readonly debt: AccountDebt;
   readonly serviceNames: Readonly<Record<string, string>>;
   readonly claims: LinkClaims;
 };
 
-/** The limits of the typed-account page: per address, and per plate (one plate's QR may be copied and abused). */
-export const LOOKUP_LIMITS = { perIp: 30, perOrg: 3_000 } as const;
+/**
+ * The limits of the typed-account page, per hour: every attempt from one address; and the numbers nobody has,
+ * per organisation — residents type their own number, a walker mostly misses, so a distributed walk is stopped
+ * while residents who type right are not counted. Refused attempts are not counted, so a block wears off.
+ */
+export const LOOKUP_LIMITS = { perIp: 30, missesPerOrg: 3_000 } as const;
 
-const rejection = (reason: string) => new AppError(reason === 'expired' ? 'PAYMENTS.LINK_EXPIRED' : 'PAYMENTS.LINK_INVALID', { vars: { expiredAt: '' } });
+const rejection = (reason: string) => new AppError(reason === 'expired' ? 'PAYMENTS.LINK_EXPIRED' : 'PAYMENTS.LINK_INVALID');
 
 export async function orgFace(em: Em, orgId: string): Promise<OrgFace | null> {
   const [row] = await em.execute<{ id: string; name: string; short_name: string; inn: string; offer_url: string | null; time_zone: string; commission: unknown; active: boolean }[]>(
@@ -52,18 +58,28 @@ export async function openPayPage(deps: { db: Database; links: PayLinks }, token
   const verified = await deps.links.verify(token);
   if (!verified.ok) return err(rejection(verified.error));
   const claims = verified.value;
-  if (claims.purpose !== 'account' || !claims.subjectId) return err(new AppError('PAYMENTS.LINK_INVALID'));
+  if ((claims.purpose !== 'account' && claims.purpose !== 'typed') || !claims.subjectId) return err(new AppError('PAYMENTS.LINK_INVALID'));
+  const masked = claims.purpose === 'typed';
   const page = await deps.db.withTenant(claims.orgId, async (em) => {
     const org = await orgFace(em, claims.orgId);
     const account = org ? await accountFace(em, claims.orgId, 'id', claims.subjectId!) : null;
     if (!org || !account) return null;
     const debt = await accountDebt(em, claims.orgId, account.id);
     const names = await em.execute<{ id: string; name: string }[]>('select id, name from services where org_id = ?', [claims.orgId]);
-    return { org, accountId: account.id, accountNumber: account.number, address: fullAddress(account), debt, serviceNames: Object.fromEntries(names.map((n) => [n.id, n.name])), claims, closed: account.status !== 'open' };
+    return { org, accountId: account.id, accountNumber: account.number, address: masked ? maskAddress(fullAddress(account)) : fullAddress(account), masked, debt, serviceNames: Object.fromEntries(names.map((n) => [n.id, n.name])), claims, closed: account.status !== 'open' };
   });
   if (!page) return err(new AppError('PAYMENTS.LINK_INVALID'));
   if (page.closed) return err(new AppError('PAYMENTS.ACCOUNT_CLOSED'));
   return ok(page);
+}
+
+/** What a status page names besides the money: the organisation and the account number (no address). */
+export async function paymentFace(db: Database, orgId: string, accountId: string): Promise<{ orgName: string; accountNumber: string; timeZone: string } | null> {
+  return db.withTenant(orgId, async (em) => {
+    const org = await orgFace(em, orgId);
+    const account = org ? await accountFace(em, orgId, 'id', accountId) : null;
+    return org && account ? { orgName: org.shortName, accountNumber: account.number, timeZone: org.timeZone } : null;
+  });
 }
 
 /** A plate's or a collector's link: the organisation only; the resident types the account number. */
@@ -71,7 +87,7 @@ export async function openPlate(deps: { db: Database; links: PayLinks }, token: 
   const verified = await deps.links.verify(token);
   if (!verified.ok) return err(rejection(verified.error));
   const claims = verified.value;
-  if (claims.purpose === 'account') return err(new AppError('PAYMENTS.LINK_INVALID'));
+  if (claims.purpose !== 'plate' && claims.purpose !== 'collector') return err(new AppError('PAYMENTS.LINK_INVALID'));
   const found = await deps.db.withTenant(claims.orgId, async (em) => {
     const org = await orgFace(em, claims.orgId);
     if (!org) return null;
@@ -90,13 +106,19 @@ export async function findAccount(
 ): Promise<Result<FoundAccount, AppError>> {
   const typed = number.trim().replace(/\s+/g, '');
   return deps.db.withTenant(claims.orgId, async (em) => {
-    const limit = await hitLimits(em, [{ bucket: `lookup:ip:${ip}`, max: LOOKUP_LIMITS.perIp }, { bucket: `lookup:org:${claims.orgId}`, max: LOOKUP_LIMITS.perOrg }], deps.clock.now());
-    if (limit.limited) return err(new AppError('PAYMENTS.TOO_MANY_ATTEMPTS', { vars: { minutes: limit.retryMinutes } }));
-    if (!/^[\p{L}\p{N}/-]{1,32}$/u.test(typed)) return err(new AppError('PAYMENTS.ACCOUNT_NOT_FOUND', { field: 'account', vars: { number: typed.slice(0, 32) } }));
-    const account = await accountFace(em, claims.orgId, 'number', typed);
-    if (!account) return err(new AppError('PAYMENTS.ACCOUNT_NOT_FOUND', { field: 'account', vars: { number: typed } }));
+    const now = deps.clock.now();
+    const [ipBucket, missBucket] = [`lookup:ip:${ip}`, `lookup:miss:${claims.orgId}`];
+    if (await overLimit(em, [{ bucket: ipBucket, max: LOOKUP_LIMITS.perIp }, { bucket: missBucket, max: LOOKUP_LIMITS.missesPerOrg }], now)) {
+      return err(new AppError('PAYMENTS.TOO_MANY_ATTEMPTS', { vars: { minutes: 60 } }));
+    }
+    await recordHit(em, ipBucket, now);
+    const account = /^[\p{L}\p{N}/-]{1,32}$/u.test(typed) ? await accountFace(em, claims.orgId, 'number', typed) : null;
+    if (!account) {
+      await recordHit(em, missBucket, now);
+      return err(new AppError('PAYMENTS.ACCOUNT_NOT_FOUND', { field: 'account', vars: { number: typed.slice(0, 32) } }));
+    }
     if (account.status !== 'open') return err(new AppError('PAYMENTS.ACCOUNT_CLOSED', { field: 'account' }));
-    const accountToken = await deps.links.sign({ orgId: claims.orgId, purpose: 'account', subjectId: account.id, days: 1 });
+    const accountToken = await deps.links.sign({ orgId: claims.orgId, purpose: 'typed', subjectId: account.id });
     return ok({ accountToken, payer: maskName(account.payer_name), address: maskAddress(fullAddress(account)) });
   });
 }

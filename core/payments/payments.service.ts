@@ -2,7 +2,7 @@ import type { Database } from '../infra/database/database.ts';
 import { AppError, err, ok, parseRubles, type Clock, type Result } from '../shared/index.ts';
 import { createPayment, type CreatePaymentInput } from './initiate.ts';
 import { applyReport, type NotifyOutcome } from './notify.ts';
-import { findAccount, openPayPage, openPlate } from './pay-page.ts';
+import { findAccount, openPayPage, openPlate, paymentFace } from './pay-page.ts';
 import { makePayLinks, type PayLinks } from './pay-links.ts';
 import { loadPayment, type PaymentRecord } from './payment-record.ts';
 import type { NotificationAck, PaymentProvider, PayMethod, ProviderName } from './provider.port.ts';
@@ -107,6 +107,9 @@ export function makePaymentsService(deps: PaymentsDeps) {
       if (outcome === 'unknown') return { status: 404, contentType: 'text/plain; charset=utf-8', body: 'unknown order', outcome };
       return { ...provider.ack, outcome };
     },
+
+    /** The organisation and account a status page names (the payment came from a verified status URL). */
+    face: (payment: PaymentRecord) => paymentFace(deps.db, payment.orgId, payment.accountId),
 
     reconcile: () => reconcilePending({ db: deps.db, clock: deps.clock, provider: (name) => providers.get(name) }),
     refund: (request: RefundRequest) => refundPayment({ db: deps.db, clock: deps.clock, provider: (name) => providers.get(name as ProviderName)! }, request),
