@@ -4,6 +4,8 @@
  * Each server is its own process (pool of 20); autocannon sends signed sandbox notifications, 10 % of them repeats,
  * for payments whose accounts owe on 3 services (3–6 split parts with carried debt and penalties). Prints
  * throughput and latency of both, their ratio, double credits and the ledger balance.
+ * Then the payment page: `familypay serve` (server mode, pool of 20) answering GET /pay/<token> for accounts
+ * with debt, at PAGE_CONNECTIONS (default 20) connections.
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -12,6 +14,8 @@ import { createInterface } from 'node:readline';
 import { migratePostgres, openDatabase } from '../core/infra/database/database.ts';
 import { createScratchDatabase } from '../test/support/test-database.ts';
 import { makePaymentsOrg } from '../test/support/payments-fixture.ts';
+import { makePayLinks } from '../core/payments/pay-links.ts';
+import { systemClock } from '../core/shared/index.ts';
 
 const SECONDS = Number(process.argv[2] ?? 30);
 const CONNECTIONS = Number(process.argv[3] ?? 50);
@@ -64,6 +68,33 @@ async function run(name: string, script: string, orgId: string, accounts: readon
   return result;
 }
 
+/** The resident's payment page, served by the real server process. */
+async function pageRun(orgId: string, accounts: readonly { id: string }[]) {
+  const PORT = 39_510;
+  const links = makePayLinks({ db, clock: systemClock, secretKey: SECRET });
+  const tokens = await Promise.all(accounts.slice(0, 500).map((a) => links.sign({ orgId, purpose: 'account', subjectId: a.id })));
+  const server = spawn(process.execPath, [new URL('../cli/familypay.js', import.meta.url).pathname, 'serve'], {
+    env: { PATH: process.env.PATH ?? '', DATABASE_URL: scratch.url, SECRET_KEY: SECRET, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_POOL_MAX: '20' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    for (let i = 0; i < 100; i++) {
+      if (await fetch(`http://127.0.0.1:${PORT}/health`).then((r) => r.ok, () => false)) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    let n = 0;
+    const connections = Number(process.env.PAGE_CONNECTIONS ?? 20);
+    const result = await autocannon({
+      url: `http://127.0.0.1:${PORT}`, connections, duration: SECONDS,
+      requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/pay/${tokens[n++ % tokens.length]}` }) }],
+    });
+    const bad = result.non2xx + result.errors + result.timeouts;
+    console.log(`  pay page  ${String(Math.round(result.requests.average)).padStart(5)} req/s  p50 ${String(result.latency.p50).padStart(4)} ms  p99 ${String(result.latency.p99).padStart(4)} ms  at ${connections} connections (goal ≥ 500 req/s, p99 ≤ 100 ms)${bad ? `, ${bad} not 2xx` : ''}`);
+  } finally {
+    server.kill('SIGTERM');
+  }
+}
+
 try {
   const org = await makePaymentsOrg(db, 'bench-notify', { accounts: 2_000, services: 3 });
   console.log(`notify: ${SECONDS} s, ${CONNECTIONS} connections, 10 % repeats, PostgreSQL ${dbServer.replace(/\/\/[^@]*@/, '//')}`);
@@ -74,6 +105,7 @@ try {
             (select coalesce(sum(e.amount), 0) from ledger_entries e join payments p on p.id = e.payment_id where p.provider_payment_id like 'sbx_handler_%') as ledger`));
   console.log(`  ratio     ${(real.requests.average / baseline.requests.average * 100).toFixed(0)} % of the baseline's throughput (goal ≥ 60 %), p99 ${(real.latency.p99 / baseline.latency.p99).toFixed(2)}× the baseline's (goal ≤ 2×)`);
   console.log(`  checks    double credits ${check!.doubles}, handler ledger Σ ${check!.ledger} kop (0 = balanced)`);
+  await pageRun(org.orgId, org.accounts);
 } finally {
   await db.close();
   await scratch.drop();
