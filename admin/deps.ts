@@ -3,6 +3,7 @@ import type { Database } from '../core/infra/database/database.ts';
 import type { Logger } from '../core/infra/logger/logger.ts';
 import type { Mailer } from '../core/infra/mail/mailer.ts';
 import type { OrgsService } from '../core/orgs/index.ts';
+import type { PaymentsService } from '../core/payments/index.ts';
 import type { RegistriesService } from '../core/registries/index.ts';
 import type { Clock } from '../core/shared/index.ts';
 import type { StaffAuthService } from '../core/staff/index.ts';
@@ -15,6 +16,8 @@ export type AdminDeps = SessionDeps & {
   readonly accounts: AccountsService;
   /** Registry imports; without it (tests of other pages) the registry pages are not mounted. */
   readonly registries?: RegistriesService;
+  /** Refunds from the payment card; without it (tests of other pages) payments can be read but not refunded. */
+  readonly payments?: PaymentsService;
   readonly auth: StaffAuthService;
   readonly mailer: Mailer;
   readonly publicUrl: string;

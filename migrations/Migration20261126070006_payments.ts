@@ -40,7 +40,7 @@ export class Migration20261126070006_payments extends Migration {
     this.addSql(`alter table "payments" add constraint "payments_provider_provider_payment_id_unique" unique ("provider", "provider_payment_id");`);
     this.addSql(`alter table "payments" add constraint "payments_org_id_idempotency_key_unique" unique ("org_id", "idempotency_key");`);
 
-    this.addSql(`create table "payment_events" ("id" uuid not null, "org_id" uuid not null, "payment_id" uuid not null, "kind" varchar(16) not null, "operation" varchar(128) not null, "status_from" varchar(20) null, "status_to" varchar(20) null, "data" jsonb not null, "created_at" timestamptz not null, constraint "payment_events_pkey" primary key ("id"));`);
+    this.addSql(`create table "payment_events" ("id" uuid not null, "seq" bigserial, "org_id" uuid not null, "payment_id" uuid not null, "kind" varchar(16) not null, "operation" varchar(128) not null, "status_from" varchar(20) null, "status_to" varchar(20) null, "data" jsonb not null, "created_at" timestamptz not null, constraint "payment_events_pkey" primary key ("id"));`);
     this.addSql(`create index "payment_events_org_id_index" on "payment_events" ("org_id");`);
     this.addSql(`create index "payment_events_payment_id_created_at_index" on "payment_events" ("payment_id", "created_at");`);
 

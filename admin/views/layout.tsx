@@ -9,6 +9,7 @@ export type PageProps = { t: T; csrf: string; staff?: StaffContext; locale: stri
 const SECTIONS: { href: string; key: string; roles: readonly StaffRole[] }[] = [
   { href: '/admin/accounts', key: 'nav.accounts', roles: ['admin', 'accountant', 'operator', 'lawyer'] },
   { href: '/admin/registries', key: 'nav.registries', roles: ['admin', 'accountant', 'operator'] },
+  { href: '/admin/payments', key: 'nav.payments', roles: ['admin', 'accountant', 'operator', 'lawyer'] },
   { href: '/admin/settings', key: 'nav.settings', roles: ['admin', 'accountant'] },
   { href: '/admin/recipients', key: 'nav.recipients', roles: ['admin', 'accountant'] },
   { href: '/admin/services', key: 'nav.services', roles: ['admin', 'accountant'] },

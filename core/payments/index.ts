@@ -40,6 +40,6 @@ export type { PayLinks } from './pay-links.ts';
 
 // Staff reads (the admin's payment pages)
 export { listPayments, listCollectors, dayTotals, orgTimeZone, PAYMENTS_COUNT_CAP } from './payments-admin.repo.ts';
-export type { PaymentListFilter, PaymentListRow, CollectorOption, MoneyTotals, DayTotals } from './payments-admin.repo.ts';
+export type { PaymentListFilter, PaymentListRow, CollectorOption, MoneyTotals, MethodTotals, RangeTotals, DayTotals } from './payments-admin.repo.ts';
 export { paymentCard, withoutSecretsDeep } from './payments-admin-card.repo.ts';
 export type { PaymentCard, CardSplit, CardRefund, CardEvent, CardLedgerEntry } from './payments-admin-card.repo.ts';

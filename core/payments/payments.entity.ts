@@ -60,6 +60,8 @@ export const PaymentEvent = defineEntity({
   indexes: [{ properties: ['paymentId', 'createdAt'] }],
   properties: (p) => ({
     id: p.uuid().primary(),
+    /** Insertion order: events of one transaction share a timestamp. */
+    seq: p.bigint('number').autoincrement(),
     org: () => p.manyToOne(Organization).mapToPk().index(),
     paymentId: p.uuid(),
     kind: p.string().length(16),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Em } from '../infra/database/database.ts';
+import { recordAudit, type Actor } from '../audit/index.ts';
 import { AppError, err, formatRubles, isAppError, kopecks, ok, type Clock, type Kopecks, type Result } from '../shared/index.ts';
 import { addPaymentEvent, loadPayment, type PaymentRecord } from './payment-record.ts';
 import type { PaymentProvider } from './provider.port.ts';
@@ -8,7 +9,7 @@ import { lockAccount } from './credit.ts';
 
 export type RefundRequest = {
   readonly orgId: string; readonly paymentId: string; readonly amount: Kopecks; readonly reason: string;
-  readonly actor: { readonly userId: string | null; readonly label: string };
+  readonly actor: Actor;
 };
 
 /**
@@ -33,6 +34,11 @@ export async function refundPayment(deps: { db: Database; clock: Clock; provider
     await em.execute(`insert into payment_refunds (id, org_id, payment_id, amount, reason, status, actor_id, actor_label, created_at) values (?, ?, ?, ?, ?, 'requested', ?, ?, ?)`,
       [refundId, request.orgId, payment.id, request.amount, reason.slice(0, 500), request.actor.userId, request.actor.label.slice(0, 254), now]);
     await addPaymentEvent(em, { orgId: request.orgId, paymentId: payment.id, kind: 'refund', operation: `refund:${refundId}`, data: { amount: request.amount }, at: now });
+    // With the request itself, so no refund exists without its record. The reason stays out: free text may name the payer.
+    recordAudit(em, request.orgId, request.actor, {
+      action: 'payment.refund', entityType: 'payment', entityId: payment.id,
+      changes: { refundId: [null, refundId], amount: [null, request.amount], status: [payment.status, 'requested'] },
+    }, now);
     return ok(payment);
   });
   if (!opened.ok) return opened;
@@ -49,8 +55,15 @@ export async function refundPayment(deps: { db: Database; clock: Clock; provider
     });
     return ok({ refundId, status });
   } catch (e) {
-    await deps.db.withTenant(request.orgId, (em) => em.execute(
-      `update payment_refunds set status = 'failed', completed_at = ? where org_id = ? and id = ? and status = 'requested'`, [deps.clock.now(), request.orgId, refundId]));
+    // Refused by the bank: the refund failed and its amount is free again. Any other failure (no answer, a
+    // timeout) leaves it requested: the bank may have done it, and its report will settle it (settleRequestedRefund).
+    const refused = isAppError(e) && e.code === 'PAYMENTS.PROVIDER_REFUSED';
+    const status = await deps.db.withTenant(request.orgId, async (em) => {
+      if (refused) await em.execute(`update payment_refunds set status = 'failed', completed_at = ? where org_id = ? and id = ? and status = 'requested'`, [deps.clock.now(), request.orgId, refundId]);
+      const [row] = await em.execute<{ status: string }[]>('select status from payment_refunds where org_id = ? and id = ?', [request.orgId, refundId]);
+      return row?.status;
+    });
+    if (status === 'done') return ok({ refundId, status: (await deps.db.withTenant(request.orgId, (em) => loadPayment(em, request.orgId, payment.id)))!.status });
     if (isAppError(e)) return err(e);
     throw e;
   }
