@@ -89,6 +89,24 @@ describe('POST /api/v1/payments', () => {
       }), { numRuns: RUNS });
   }, 600_000);
 
+  it('returns a payment with its proof of split, and nothing of another organisation', async () => {
+    const res = await create({ account: org.accounts[2]!.number, amount: 345_678, method: 'card' }, 'proof-0001');
+    const { id } = await res.json() as { id: string };
+    const [row] = await test.db.withTenant(org.orgId, (em) => em.execute<{ provider_payment_id: string; gross: string }[]>('select provider_payment_id, gross from payments where id = ?', [id]));
+    await payments.sandbox.decide(row!.provider_payment_id, 'confirm');
+    const body = JSON.stringify({ OrderId: id, PaymentId: row!.provider_payment_id, Status: 'CONFIRMED', Amount: Number(row!.gross) });
+    expect((await payments.hook('sandbox', Buffer.from(body), { 'x-sandbox-signature': payments.sandbox.sign(body) })).outcome).toBe('applied');
+    const got = await fetch(`${base}/api/v1/payments/${id}`, { headers: { authorization: `Bearer ${key}` } });
+    const json = await got.json() as { status: string; amount: number; split: { parts: { amount: number; reason: string }[]; tieRule: string } };
+    expect(json.status).toBe('paid');
+    expect(json.split.parts.reduce((sum, p) => sum + p.amount, 0)).toBe(json.amount);
+    expect(json.split.parts.every((p) => p.reason.length > 0)).toBe(true);
+    const otherKey = await createApiKey(test.db, clock, other.orgId, { userId: null, label: 'test' }, 'other');
+    if (!otherKey.ok) throw new Error('key');
+    expect((await fetch(`${base}/api/v1/payments/${id}`, { headers: { authorization: `Bearer ${otherKey.value.key}` } })).status).toBe(404);
+    expect((await fetch(`${base}/api/v1/payments/not-a-uuid`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(404);
+  });
+
   it('makes one payment when the same key arrives twice at once', async () => {
     const body = { account: org.accounts[1]!.number, amount: 77_700, method: 'card' };
     const before = await count();

@@ -1,7 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { Database } from '../../core/infra/database/database.ts';
-import { IDEMPOTENCY_KEY, PAY_METHODS, type PaymentRecord, type PaymentsService, type PayMethod } from '../../core/payments/index.ts';
-import { kopecks, translate, type Clock } from '../../core/shared/index.ts';
+import { IDEMPOTENCY_KEY, PAY_METHODS, paymentCard, SPLIT_TIE_RULE, type PaymentRecord, type PaymentsService, type PayMethod } from '../../core/payments/index.ts';
+import { isUuid, kopecks, translate, type Clock } from '../../core/shared/index.ts';
 import { requestLocale } from '../http-app.ts';
 import { principalOf, requireApiKey, sendApiError } from './api-auth.ts';
 
@@ -46,6 +46,23 @@ export function paymentsApi(deps: PaymentsApiDeps): Router {
     const status = seen.length > 0 ? 200 : 201;
     if (status === 201) res.set('Location', `/api/v1/payments/${created.value.id}`);
     res.status(status).json(paymentJson(created.value, deps.payments.statusUrl(created.value.id)));
+  });
+  // The payment and its proof of split: which service, period and recipient got how much, and why.
+  router.get('/api/v1/payments/:id', requireApiKey(deps), async (req: Request, res: Response) => {
+    const orgId = principalOf(res).orgId;
+    const id = String(req.params.id);
+    const card = isUuid(id) ? await deps.db.withTenant(orgId, (em) => paymentCard(em, orgId, id)) : null;
+    if (!card) return sendApiError(req, res, 404, 'PAYMENTS.NOT_FOUND');
+    const part = (s: (typeof card.split.original)[number]) => ({
+      service: s.serviceCode, period: s.period, recipient: { id: s.recipientId, name: s.recipientName }, kind: s.kind,
+      amount: s.amount, feeShare: s.feeShare, debtBefore: s.debtBefore, reason: s.reason, refundId: s.refundId,
+    });
+    res.json({
+      ...paymentJson(card.payment, deps.payments.statusUrl(card.payment.id)),
+      account: card.account.number,
+      split: { parts: card.split.original.map(part), reversals: card.split.reversals.map(part), tieRule: SPLIT_TIE_RULE },
+      refunds: card.refunds.map((r) => ({ id: r.id, amount: r.amount, status: r.status, createdAt: r.createdAt.toISOString() })),
+    });
   });
   return router;
 }
