@@ -1,3 +1,4 @@
+import { kopecks } from '../core/shared/index.ts';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLATFORM_TABLES_WITH_ORG_ID } from '../core/infra/database/roles.ts';
@@ -15,7 +16,7 @@ import { orgInput } from './fixtures/orgs.ts';
  * and B's data is byte-for-byte the same afterwards.
  */
 const PASSWORD = 'correct horse battery';
-type Org = { orgId: string; recipientId: string; serviceId: string; accountId: string; membershipId: string; importId: string; keyId: string; sha256: string };
+type Org = { orgId: string; recipientId: string; serviceId: string; accountId: string; membershipId: string; importId: string; keyId: string; sha256: string; paymentId: string };
 
 let test: TestDatabase;
 let admin: AdminHarness;
@@ -40,10 +41,22 @@ async function fill(slug: string): Promise<Org> {
   const report = await admin.registries.importStored(orgId, stored.sha256, { source: 'cli', actor: SYSTEM_ACTOR });
   const key = await createApiKey(test.db, admin.clock, orgId, SYSTEM_ACTOR, `key ${slug}`);
   if (!report?.importId || !key.ok) throw new Error(`registry fixture: ${JSON.stringify(report?.errors)}`);
+  const paymentId = await paidPayment(orgId, account.value.id);
   return {
     orgId, recipientId: recipient.value.id, serviceId: service.value.id, accountId: account.value.id, membershipId: staff[1]!.membershipId,
-    importId: report.importId, keyId: key.value.id, sha256: stored.sha256,
+    importId: report.importId, keyId: key.value.id, sha256: stored.sha256, paymentId,
   };
+}
+
+/** A payment paid through the sandbox bank: the payment pages' id (refundable, so the refund route is reached). */
+async function paidPayment(orgId: string, accountId: string): Promise<string> {
+  const created = await admin.payments.create({ orgId, accountId, amount: kopecks(10_000), method: 'sbp', source: 'link' });
+  if (!created.ok) throw created.error;
+  const p = created.value;
+  await admin.payments.sandbox.decide(p.providerPaymentId!, 'confirm');
+  const body = JSON.stringify({ OrderId: p.id, PaymentId: p.providerPaymentId, Status: 'CONFIRMED', Amount: p.gross });
+  if ((await admin.payments.hook('sandbox', Buffer.from(body), { 'x-sandbox-signature': admin.payments.sandbox.sign(body) })).outcome !== 'applied') throw new Error('payment fixture');
+  return p.id;
 }
 
 /** Every tenant row of an organisation, as its own staff would see it, hashed. */
@@ -67,7 +80,7 @@ function routesOf(): RouteInfo[] {
 }
 
 const idOf: Record<string, keyof Org> = {
-  accountId: 'accountId', recipientId: 'recipientId', serviceId: 'serviceId', membershipId: 'membershipId', importId: 'importId', keyId: 'keyId', sha256: 'sha256',
+  accountId: 'accountId', recipientId: 'recipientId', serviceId: 'serviceId', membershipId: 'membershipId', importId: 'importId', keyId: 'keyId', sha256: 'sha256', paymentId: 'paymentId',
 };
 const OTHER_PARAMS: Record<string, string> = { lang: 'ru', file: 'admin.css' };
 

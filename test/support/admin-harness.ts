@@ -9,6 +9,7 @@ import { makeRegistriesService, type RegistriesService } from '../../core/regist
 import { settableClock, type SettableClock } from '../../core/shared/index.ts';
 import { makeStaffAuthService, type StaffAuthService } from '../../core/staff/index.ts';
 import { makeAdminRouter } from '../../admin/admin.router.tsx';
+import { makePaymentsService, type PaymentsService } from '../../core/payments/index.ts';
 import { makeHttpApp } from '../../web/http-app.ts';
 import type { Database } from '../../core/infra/database/database.ts';
 
@@ -18,6 +19,8 @@ export type AdminHarness = {
   readonly orgs: OrgsService;
   readonly accounts: AccountsService;
   readonly registries: RegistriesService;
+  /** Sandbox-bank payments; notifications are applied with `payments.hook` (the harness serves no hooks). */
+  readonly payments: PaymentsService;
   readonly auth: StaffAuthService;
   readonly clock: SettableClock;
   readonly mails: string[];
@@ -35,15 +38,16 @@ export async function startAdmin(db: Database, options: { secure?: boolean } = {
   const registries = makeRegistriesService({ db, clock });
   const auth = makeStaffAuthService({ db, clock, secretKey: TEST_SECRET });
   let url = '';
+  const payments = makePaymentsService({ db, clock, secretKey: TEST_SECRET, provider: 'sandbox', publicUrl: () => url, sandboxRetryMs: [0] });
   const router = makeAdminRouter({
-    db, clock, orgs, accounts, registries, auth, secretKey: TEST_SECRET, secure: options.secure ?? false,
+    db, clock, orgs, accounts, registries, payments, auth, secretKey: TEST_SECRET, secure: options.secure ?? false,
     mailer: makeMailer({ from: 'test', print: (text) => mails.push(text) }), logger: makeLogger({ level: 'silent' }),
     get publicUrl() { return url; },
   });
   const app = makeHttpApp(makeLogger({ level: 'silent' }), [router]);
   const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, router, orgs, accounts, registries, auth, clock, mails, close: () => new Promise((r) => server.close(() => r())) };
+  return { url, router, orgs, accounts, registries, payments, auth, clock, mails, close: () => { payments.close(); return new Promise((r) => server.close(() => r())); } };
 }
 
 /** A browser-like HTTP client: keeps cookies, reads the page's CSRF token, never follows redirects by itself. */
