@@ -6,6 +6,7 @@ import { compose } from './compose.ts';
 import { seedDemo, type DemoSummary } from './demo-seed.ts';
 import { ensureDemoAdmin } from './demo-admin.ts';
 import { userCommand } from './user-command.ts';
+import { linksCommand } from './links-command.ts';
 import { verifyCommand } from './verify-command.ts';
 import { importCommand } from './import-command.ts';
 import { serve } from './serve.ts';
@@ -86,6 +87,11 @@ async function main(argv: string[]): Promise<void> {
     case 'verify': {
       const app = await compose(config);
       try { process.exitCode = await verifyCommand(app, rest); } finally { await app.close(); }
+      return;
+    }
+    case 'links': {
+      const app = await compose(config);
+      try { process.exitCode = await linksCommand(app, rest); } finally { await app.close(); }
       return;
     }
     case 'help': case '--help': case '-h':

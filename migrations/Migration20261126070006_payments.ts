@@ -51,7 +51,7 @@ export class Migration20261126070006_payments extends Migration {
     this.addSql(`create index "payment_refunds_org_id_index" on "payment_refunds" ("org_id");`);
     this.addSql(`create index "payment_refunds_payment_id_index" on "payment_refunds" ("payment_id");`);
 
-    this.addSql(`create table "payment_splits" ("id" uuid not null, "org_id" uuid not null, "payment_id" uuid not null, "refund_id" uuid null, "seq" int not null, "account_id" uuid not null, "service_id" uuid null, "service_code" varchar(32) null, "recipient_id" uuid not null, "period" date null, "kind" varchar(10) not null, "amount" bigint not null, "fee_share" bigint not null, "debt_before" bigint null, "reason" varchar(20) not null, "created_at" timestamptz not null, constraint "payment_splits_pkey" primary key ("id"));`);
+    this.addSql(`create table "payment_splits" ("id" uuid not null, "org_id" uuid not null, "payment_id" uuid not null, "refund_id" uuid null, "seq" int not null, "account_id" uuid not null, "service_id" uuid null, "service_code" varchar(32) null, "recipient_id" uuid not null, "period" date null, "kind" text check ("kind" in ('principal', 'penalty', 'advance')) not null, "amount" bigint not null, "fee_share" bigint not null, "debt_before" bigint null, "reason" varchar(20) not null, "created_at" timestamptz not null, constraint "payment_splits_pkey" primary key ("id"));`);
     this.addSql(`create index "payment_splits_org_id_account_id_service_id_index" on "payment_splits" ("org_id", "account_id", "service_id");`);
     this.addSql(`create index "payment_splits_payment_id_index" on "payment_splits" ("payment_id");`);
 
@@ -92,7 +92,6 @@ export class Migration20261126070006_payments extends Migration {
     }
     this.addSql(`revoke delete, truncate on "payments", "payment_refunds", "collectors" from familypay_app;`);
     this.addSql(`alter table "ledger_entries" add constraint "ledger_entries_amount_not_zero" check ("amount" <> 0);`);
-    this.addSql(`alter table "payment_splits" add constraint "payment_splits_kind" check ("kind" in ('principal', 'penalty', 'advance'));`);
     this.addSql(`alter table "payments" add constraint "payments_money" check ("amount" >= 0 and "fee" >= 0 and "gross" = "net" + "fee" and "refunded" >= 0 and "refunded" <= "gross");`);
     this.addSql(`create function fp_ledger_transfer_balanced() returns trigger language plpgsql as $$
       declare total numeric;

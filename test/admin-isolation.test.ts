@@ -1,4 +1,5 @@
 import { kopecks } from '../core/shared/index.ts';
+import { addCollector } from '../core/payments/index.ts';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLATFORM_TABLES_WITH_ORG_ID } from '../core/infra/database/roles.ts';
@@ -16,7 +17,7 @@ import { orgInput } from './fixtures/orgs.ts';
  * and B's data is byte-for-byte the same afterwards.
  */
 const PASSWORD = 'correct horse battery';
-type Org = { orgId: string; recipientId: string; serviceId: string; accountId: string; membershipId: string; importId: string; keyId: string; sha256: string; paymentId: string };
+type Org = { orgId: string; recipientId: string; serviceId: string; accountId: string; membershipId: string; importId: string; keyId: string; sha256: string; paymentId: string; collectorId: string };
 
 let test: TestDatabase;
 let admin: AdminHarness;
@@ -42,9 +43,11 @@ async function fill(slug: string): Promise<Org> {
   const key = await createApiKey(test.db, admin.clock, orgId, SYSTEM_ACTOR, `key ${slug}`);
   if (!report?.importId || !key.ok) throw new Error(`registry fixture: ${JSON.stringify(report?.errors)}`);
   const paymentId = await paidPayment(orgId, account.value.id);
+  const collector = await test.db.withTenant(orgId, (em) => addCollector(em, orgId, { name: 'Контролёр', code: '' }, { actor: SYSTEM_ACTOR, at: new Date() }));
+  if (!collector.ok) throw new Error('collector fixture');
   return {
     orgId, recipientId: recipient.value.id, serviceId: service.value.id, accountId: account.value.id, membershipId: staff[1]!.membershipId,
-    importId: report.importId, keyId: key.value.id, sha256: stored.sha256, paymentId,
+    importId: report.importId, keyId: key.value.id, sha256: stored.sha256, paymentId, collectorId: collector.value.id,
   };
 }
 
@@ -80,7 +83,7 @@ function routesOf(): RouteInfo[] {
 }
 
 const idOf: Record<string, keyof Org> = {
-  accountId: 'accountId', recipientId: 'recipientId', serviceId: 'serviceId', membershipId: 'membershipId', importId: 'importId', keyId: 'keyId', sha256: 'sha256', paymentId: 'paymentId',
+  accountId: 'accountId', recipientId: 'recipientId', serviceId: 'serviceId', membershipId: 'membershipId', importId: 'importId', keyId: 'keyId', sha256: 'sha256', paymentId: 'paymentId', collectorId: 'collectorId',
 };
 const OTHER_PARAMS: Record<string, string> = { lang: 'ru', file: 'admin.css' };
 

@@ -48,7 +48,7 @@ async function newPayment(amount: number, method: 'sbp' | 'card' = 'sbp'): Promi
   if (!created.ok) throw created.error;
   return created.value;
 }
-const post = (body: string | Buffer) => fetch(`${base}/hooks/tbank`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+const post = (body: string | Buffer) => fetch(`${base}/hooks/tbank`, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'content-type': 'application/json' } });
 const row = async (id: string) => (await test.db.withTenant(org.orgId, (em) => em.execute<{ status: string; inbox: string; transfers: string }[]>(
   `select status, (select count(*) from payment_inbox where payment_id = p.id) as inbox,
      (select count(distinct transfer_id) from ledger_entries where payment_id = p.id) as transfers from payments p where id = ?`, [id])))[0]!;

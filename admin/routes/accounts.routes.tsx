@@ -36,6 +36,9 @@ export function accountsRoutes(router: Router, deps: AdminDeps): void {
       await listAudit(em, orgId, { entityType: 'account', entityId: card.account.id }, { limit: 50, offset: 0 }),
       await accountCharges(em, orgId, card.account.id),
     ] as const);
-    sendPage(res, <AccountCardPage {...pageProps(res)} card={card} history={history.rows} charges={charges} />);
+    // The resident's own payment page (/pay/<token>); a closed account's would only say it is closed.
+    const payUrl = deps.payments && card.account.status === 'open'
+      ? `${deps.publicUrl}/pay/${await deps.payments.links.sign({ orgId, purpose: 'account', subjectId: card.account.id })}` : null;
+    sendPage(res, <AccountCardPage {...pageProps(res)} card={card} history={history.rows} charges={charges} payUrl={payUrl} />);
   });
 }

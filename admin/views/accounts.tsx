@@ -6,6 +6,7 @@ import { Pager, SortHeader } from './components.tsx';
 import { AuditTable } from './audit.tsx';
 import { ChargesTables } from './charges.tsx';
 import type { ChargeLine } from '../../core/billing/index.ts';
+import { AccountPayLink } from './links-account.tsx';
 
 export type AccountsQuery = { q: string; sort: AccountSort; dir: 'asc' | 'desc'; page: number };
 export const ACCOUNTS_PAGE_SIZE = 50;
@@ -53,7 +54,7 @@ export function AccountsPage(p: PageProps & { query: AccountsQuery; rows: Accoun
   );
 }
 
-export function AccountCardPage(p: PageProps & { card: AccountCard; history: AuditEntryRow[]; charges: readonly ChargeLine[] }) {
+export function AccountCardPage(p: PageProps & { card: AccountCard; history: AuditEntryRow[]; charges: readonly ChargeLine[]; payUrl?: string | null }) {
   const { t, card } = p;
   const { account, premise, building } = card;
   return (
@@ -70,6 +71,7 @@ export function AccountCardPage(p: PageProps & { card: AccountCard; history: Aud
           {account.numberAssigned && <><dt>{t('account.numbering')}</dt><dd>{t('account.assigned')}</dd></>}
         </dl>
       </section>
+      <AccountPayLink t={t} accountId={account.id} url={p.payUrl} />
       <h2>{t('account.people')}</h2>
       {card.people.length === 0 ? <p class="muted">{t('account.noPeople')}</p> : card.people.map(({ person, link, contacts, identities }) => (
         <section class="card">

@@ -10,6 +10,8 @@ const SECTIONS: { href: string; key: string; roles: readonly StaffRole[] }[] = [
   { href: '/admin/accounts', key: 'nav.accounts', roles: ['admin', 'accountant', 'operator', 'lawyer'] },
   { href: '/admin/registries', key: 'nav.registries', roles: ['admin', 'accountant', 'operator'] },
   { href: '/admin/payments', key: 'nav.payments', roles: ['admin', 'accountant', 'operator', 'lawyer'] },
+  { href: '/admin/payments/links', key: 'nav.payLinks', roles: ['admin', 'accountant'] },
+  { href: '/admin/settings/payments', key: 'nav.paySettings', roles: ['admin', 'accountant'] },
   { href: '/admin/settings', key: 'nav.settings', roles: ['admin', 'accountant'] },
   { href: '/admin/recipients', key: 'nav.recipients', roles: ['admin', 'accountant'] },
   { href: '/admin/services', key: 'nav.services', roles: ['admin', 'accountant'] },

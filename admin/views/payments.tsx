@@ -1,4 +1,4 @@
-import { PAY_METHODS, PAYMENT_STATUSES, PAYMENTS_COUNT_CAP, type CollectorOption, type PaymentListRow, type PaymentStatus } from '../../core/payments/index.ts';
+import { PAY_METHODS, PAYMENT_STATUSES, PAYMENTS_COUNT_CAP, type CollectorRecord as CollectorOption, type PaymentListRow, type PaymentStatus } from '../../core/payments/index.ts';
 import type { T } from '../i18n.ts';
 import { Pager } from './components.tsx';
 import { Layout, type PageProps } from './layout.tsx';

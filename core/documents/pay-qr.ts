@@ -42,13 +42,13 @@ export async function qrPng(text: string, options: { readonly scale?: number } =
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const GREYSCALE = 0;
 
-function pngChunk(type: string, data: Buffer): Buffer {
-  const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const frame = Buffer.alloc(8 + data.length + 4);
-  frame.writeUInt32BE(data.length, 0);
-  typeAndData.copy(frame, 4);
-  frame.writeUInt32BE(crc32(typeAndData), 8 + data.length);
-  return frame;
+/** Writes one chunk (length, type, data, CRC of type and data) at `at`; returns where the next one starts. */
+function writeChunk(png: Buffer, at: number, type: string, data: Buffer): number {
+  png.writeUInt32BE(data.length, at);
+  png.write(type, at + 4, 'latin1');
+  data.copy(png, at + 8);
+  png.writeUInt32BE(crc32(png.subarray(at + 4, at + 8 + data.length)), at + 8 + data.length);
+  return at + 12 + data.length;
 }
 
 /** PNG (ISO/IEC 15948): 1 bit a pixel, 1 is white; each scanline is filter byte 0 and then its bits. */
@@ -73,5 +73,11 @@ function packPng(size: number, isDark: (row: number, col: number) => boolean, sc
   header.writeUInt32BE(side, 4);
   header.writeUInt8(1, 8);
   header.writeUInt8(GREYSCALE, 9);
-  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', header), pngChunk('IDAT', deflateSync(pixels, { level: 9 })), pngChunk('IEND', Buffer.alloc(0))]);
+  const data = deflateSync(pixels, { level: 9 });
+  // Outside Buffer's 8 KB pool: a bulk export keeps a few bytes of every entry (yazl's file names), and pooled
+  // images would leave each pool slab pinned by two or three of those names — about 4 KB an account.
+  const png = Buffer.allocUnsafeSlow(PNG_SIGNATURE.length + 12 * 3 + header.length + data.length);
+  PNG_SIGNATURE.copy(png);
+  writeChunk(png, writeChunk(png, writeChunk(png, PNG_SIGNATURE.length, 'IHDR', header), 'IDAT', data), 'IEND', Buffer.alloc(0));
+  return png;
 }

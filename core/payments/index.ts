@@ -39,7 +39,16 @@ export { LINK_LIFETIME_DAYS } from './pay-links.ts';
 export type { PayLinks } from './pay-links.ts';
 
 // Staff reads (the admin's payment pages)
-export { listPayments, listCollectors, dayTotals, orgTimeZone, PAYMENTS_COUNT_CAP } from './payments-admin.repo.ts';
-export type { PaymentListFilter, PaymentListRow, CollectorOption, MoneyTotals, MethodTotals, RangeTotals, DayTotals } from './payments-admin.repo.ts';
+export { listPayments, dayTotals, orgTimeZone, PAYMENTS_COUNT_CAP } from './payments-admin.repo.ts';
+export type { PaymentListFilter, PaymentListRow, MoneyTotals, MethodTotals, RangeTotals, DayTotals } from './payments-admin.repo.ts';
 export { paymentCard, withoutSecretsDeep } from './payments-admin-card.repo.ts';
 export type { PaymentCard, CardSplit, CardRefund, CardEvent, CardLedgerEntry } from './payments-admin-card.repo.ts';
+
+// Collectors, payment terms and where links come from (the admin's links pages, `familypay links`)
+export { listCollectors, findCollector, addCollector, setCollectorActive } from './collectors.ts';
+export type { CollectorRecord, CollectorInput, ChangedBy } from './collectors.ts';
+export { paymentSettings, validatePaymentSettings, savePaymentSettings, shareField, SHARE_REASONS, MAX_SHARE } from './payment-settings.ts';
+export type { PaymentSettings, PaymentSettingsInput, PaymentSettingsValues, ShareLine, ShareReason } from './payment-settings.ts';
+export { accountLinkRows, accountLink, plateLink, collectorLink, countOpenAccounts, LINKS_PAGE_SIZE } from './links-source.ts';
+export { linksCsv, linksZip } from './links-export.ts';
+export type { LinkRow } from './links-export.ts';

@@ -29,6 +29,7 @@ export const LedgerEntry = defineEntity({
   name: 'LedgerEntry',
   tableName: 'ledger_entries',
   indexes: [{ properties: ['org', 'ledgerAccountId'] }, { properties: ['transferId'] }, { properties: ['paymentId'] }],
+  checks: [{ name: 'ledger_entries_amount_not_zero', expression: 'amount <> 0' }],
   properties: (p) => ({
     id: p.bigint('number').primary().autoincrement(),
     org: () => p.manyToOne(Organization).mapToPk(),

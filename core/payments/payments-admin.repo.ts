@@ -86,13 +86,6 @@ function toListRow(r: ListRow): PaymentListRow {
   };
 }
 
-export type CollectorOption = { readonly id: string; readonly name: string; readonly active: boolean };
-
-/** For the list's collector filter: every collector, the retired ones too (their payments stay). */
-export async function listCollectors(em: Em, orgId: string): Promise<CollectorOption[]> {
-  return em.execute<CollectorOption[]>('select id, name, active from collectors where org_id = ? order by active desc, name, id', [orgId]);
-}
-
 export type MoneyTotals = {
   readonly count: number; readonly amount: number; readonly fee: number; readonly gross: number; readonly net: number; readonly refunded: number;
 };

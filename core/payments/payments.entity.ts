@@ -18,8 +18,13 @@ export type PaymentSource = (typeof PAYMENT_SOURCES)[number];
 export const Payment = defineEntity({
   name: 'Payment',
   tableName: 'payments',
-  indexes: [{ properties: ['org', 'createdAt'] }, { properties: ['org', 'accountId', 'createdAt'] }, { properties: ['org', 'registryDay'] }],
+  indexes: [
+    { properties: ['org', 'createdAt'] }, { properties: ['org', 'accountId', 'createdAt'] }, { properties: ['org', 'registryDay'] },
+    // What reconciliation scans: only the open attempts, a sliver of all payments.
+    { name: 'payments_open_index', expression: `create index "payments_open_index" on "payments" ("created_at") where "status" in ('created', 'pending', 'authorized')` },
+  ],
   uniques: [{ properties: ['provider', 'providerPaymentId'] }, { properties: ['org', 'idempotencyKey'] }],
+  checks: [{ name: 'payments_money', expression: 'amount >= 0 and fee >= 0 and gross = net + fee and refunded >= 0 and refunded <= gross' }],
   properties: (p) => ({
     id: p.uuid().primary().onCreate(() => randomUUID()),
     org: () => p.manyToOne(Organization).mapToPk(),
@@ -103,7 +108,7 @@ export const PaymentSplit = defineEntity({
     serviceCode: p.string().length(32).nullable(),
     recipientId: p.uuid(),
     period: p.date().nullable(),
-    kind: p.string().length(10),
+    kind: p.enum(['principal', 'penalty', 'advance']),
     amount: p.bigint('number'),
     feeShare: p.bigint('number'),
     debtBefore: p.bigint('number').nullable(),

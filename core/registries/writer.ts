@@ -1,3 +1,4 @@
+import { guardFormula } from '../shared/index.ts';
 import { rm } from 'node:fs/promises';
 import { ExcelJS } from './exceljs.ts';
 import type { Worksheet } from 'exceljs';
@@ -33,12 +34,7 @@ export const ICONV_NAMES: Record<RegistryEncoding, string> = {
   'koi8-r': 'koi8-r',
 };
 
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** A cell Excel or LibreOffice would take for a formula gets a leading «'» (DOMAIN.md «Registry formats»). */
-export function guardFormula(cell: string): string {
-  return FORMULA_START.test(cell) ? `'${cell}` : cell;
-}
+export { guardFormula };
 
 /** Characters outside the code page: a pattern built from iconv-lite's own table, so the check is exact. */
 function unwritable(encoding: RegistryEncoding): RegExp {

@@ -51,4 +51,4 @@ export type { BusinessCalendar } from './business-day.calc.ts';
 export { newId } from './ids.ts';
 
 // Text checks and escapes
-export { isEmail, isUuid, likeEscape } from './text.ts';
+export { isEmail, isUuid, likeEscape, guardFormula } from './text.ts';
