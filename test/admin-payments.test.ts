@@ -196,4 +196,13 @@ describe('tenant isolation', () => {
     expect((await as.admin.get(`/admin/payments/${paid.other.id}`)).status).toBe(404);
     expect(await paymentRow(paid.card.id)).toEqual({ status: 'paid', refunded: 0 });
   });
+  it('shows on the account card the debt less a payment the moment the bank confirms it', async () => {
+    const owed = (html: string) => /data-total="debt">([^<]+)</.exec(html)?.[1];
+    const before = owed((await as.operator.get(`/admin/accounts/${a.accounts[2]!.id}`)).text);
+    expect(before).toBeDefined();
+    await pay(a, 2, 10, 'sbp');
+    const after = owed((await as.operator.get(`/admin/accounts/${a.accounts[2]!.id}`)).text);
+    const toKop = (text: string) => Number(text.replace(/[^\d,]/g, '').replace(',', ''));
+    expect(toKop(before!) - toKop(after!)).toBe(1_000);
+  });
 });

@@ -5,6 +5,7 @@ import type { AdminDeps } from '../deps.ts';
 import { pageProps, sendPage } from '../render.tsx';
 import { locals, requireRole, requireStaff } from '../session.ts';
 import { accountCharges } from '../../core/billing/index.ts';
+import { accountDebt } from '../../core/payments/index.ts';
 import { AccountCardPage, AccountsPage, ACCOUNTS_PAGE_SIZE, type AccountsQuery } from '../views/accounts.tsx';
 import { notFound } from './not-found.tsx';
 
@@ -32,13 +33,14 @@ export function accountsRoutes(router: Router, deps: AdminDeps): void {
     const orgId = locals(res).staff!.current!.orgId;
     const card = await deps.accounts.card(orgId, String(req.params.accountId));
     if (!card) return notFound(res);
-    const [history, charges] = await deps.db.withTenant(orgId, async (em) => [
+    const [history, charges, debt] = await deps.db.withTenant(orgId, async (em) => [
       await listAudit(em, orgId, { entityType: 'account', entityId: card.account.id }, { limit: 50, offset: 0 }),
       await accountCharges(em, orgId, card.account.id),
+      await accountDebt(em, orgId, card.account.id),
     ] as const);
     // The resident's own payment page (/pay/<token>); a closed account's would only say it is closed.
     const payUrl = deps.payments && card.account.status === 'open'
       ? `${deps.publicUrl}/pay/${await deps.payments.links.sign({ orgId, purpose: 'account', subjectId: card.account.id })}` : null;
-    sendPage(res, <AccountCardPage {...pageProps(res)} card={card} history={history.rows} charges={charges} payUrl={payUrl} />);
+    sendPage(res, <AccountCardPage {...pageProps(res)} card={card} history={history.rows} charges={charges} debt={debt} payUrl={payUrl} />);
   });
 }

@@ -4,7 +4,8 @@ import type { AuditEntryRow } from '../../core/audit/index.ts';
 import { Layout, type PageProps } from './layout.tsx';
 import { Pager, SortHeader } from './components.tsx';
 import { AuditTable } from './audit.tsx';
-import { ChargesTables } from './charges.tsx';
+import { ChargesTables, DebtNow } from './charges.tsx';
+import type { AccountDebt } from '../../core/payments/index.ts';
 import type { ChargeLine } from '../../core/billing/index.ts';
 import { AccountPayLink } from './links-account.tsx';
 
@@ -54,7 +55,7 @@ export function AccountsPage(p: PageProps & { query: AccountsQuery; rows: Accoun
   );
 }
 
-export function AccountCardPage(p: PageProps & { card: AccountCard; history: AuditEntryRow[]; charges: readonly ChargeLine[]; payUrl?: string | null }) {
+export function AccountCardPage(p: PageProps & { card: AccountCard; history: AuditEntryRow[]; charges: readonly ChargeLine[]; debt?: AccountDebt; payUrl?: string | null }) {
   const { t, card } = p;
   const { account, premise, building } = card;
   return (
@@ -91,6 +92,7 @@ export function AccountCardPage(p: PageProps & { card: AccountCard; history: Aud
           </ul>
         </section>
       ))}
+      {p.debt && p.debt.lines.length > 0 && <DebtNow t={t} debt={p.debt} charges={p.charges} />}
       <h2>{t('account.balances')}</h2>
       <ChargesTables t={t} lines={p.charges} />
       <h2>{t('account.history')}</h2>

@@ -1,4 +1,5 @@
 import type { ChargeLine } from '../../core/billing/index.ts';
+import type { AccountDebt } from '../../core/payments/index.ts';
 import { formatRubles, kopecks } from '../../core/shared/index.ts';
 import type { PageProps } from './layout.tsx';
 
@@ -41,5 +42,34 @@ export function ChargesTables({ t, lines }: { t: PageProps['t']; lines: readonly
         );
       })}
     </>
+  );
+}
+
+/**
+ * What the account owes now: the latest registry's figures less every payment taken through us since, by service,
+ * month and kind — the same figures the payment page recommends, so staff and residents see one number.
+ */
+export function DebtNow({ t, debt, charges }: { t: PageProps['t']; debt: AccountDebt; charges: readonly ChargeLine[] }) {
+  const names = new Map(charges.map((c) => [c.serviceCode, c.serviceName]));
+  return (
+    <section class="card">
+      <h2>{t('charges.debtNow')}</h2>
+      <p class="muted">{t('charges.debtNowHint')}</p>
+      <div class="table-wrap">
+        <table>
+          <thead><tr><th>{t('charges.service')}</th><th>{t('charges.debtPeriod')}</th><th class="num">{t('charges.debtAmount')}</th></tr></thead>
+          <tbody>
+            {debt.lines.map((l) => (
+              <tr>
+                <td>{names.get(l.serviceCode) ?? l.serviceCode}{l.kind === 'penalty' ? <span class="muted"> · {t('charges.penalty')}</span> : null}</td>
+                <td>{l.period.split('-').reverse().join('.')}</td>
+                <td class="num">{formatRubles(l.amount)}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot><tr><th colSpan={2}>{t('charges.total')}</th><th class="num" data-total="debt">{formatRubles(debt.total)}</th></tr></tfoot>
+        </table>
+      </div>
+    </section>
   );
 }
