@@ -28,7 +28,9 @@ const key = createHmac('sha256', SECRET).update('familypay/sandbox-bank/v1').dig
 const sign = (body: string) => createHmac('sha256', key).update(body).digest('hex');
 
 async function start(script: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL(script, import.meta.url).pathname], {
+  // BENCH_CPU_PROFILE=dir writes each server's V8 CPU profile there, to see where the time goes.
+  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', new URL(script, import.meta.url).pathname], {
     env: { ...process.env, HOOK_DATABASE_URL: scratch.url, HOOK_SECRET_KEY: SECRET, HOOK_POOL_MAX: '20' }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));

@@ -1,6 +1,6 @@
 import type { Em } from '../infra/database/database.ts';
 import { allocate, kopecks, localDate, type Kopecks } from '../shared/index.ts';
-import { debtContext } from './debt.ts';
+import { debtContext, type DebtContext } from './debt.ts';
 import { executeParts, transferSql, type Posting, type SqlPart } from './ledger.ts';
 import type { PaymentRecord } from './payment-record.ts';
 import { splitPayment, type SplitPart } from './split.calc.ts';
@@ -13,11 +13,13 @@ export const LOCK_ACCOUNT_SQL = `pg_advisory_xact_lock(hashtextextended('pay-acc
  * Money taken: split the credited amount over the account's debt by the organisation's rule, record the proof of
  * split, and post one balanced transfer — the acquirer owes us the gross; each recipient is owed its parts less
  * its share of an internal fee (payable for debt, advance for an overpayment); the fee is our income.
- * The caller holds the payment's row lock and the account's lock (lockAccount). Reads take one round trip and
- * the writes one statement, returned for the caller to run together with its own (`extra`).
+ * The caller holds the payment's row lock and the account's lock (lockAccount) and may pass the debt it read
+ * after taking them. The writes are one statement, together with the caller's own (`extra`).
  */
-export async function creditPayment(em: Em, payment: PaymentRecord, at: Date, extra: readonly SqlPart[] = []): Promise<readonly SplitPart[]> {
-  const { debt, terms } = await debtContext(em, payment.orgId, payment.accountId);
+export async function creditPayment(
+  em: Em, payment: PaymentRecord, at: Date, extra: readonly SqlPart[] = [], context?: DebtContext,
+): Promise<readonly SplitPart[]> {
+  const { debt, terms } = context ?? await debtContext(em, payment.orgId, payment.accountId);
   const fallback = terms.fallbackRecipientId ?? debt.lines[0]?.recipientId;
   if (!fallback) throw new Error(`organisation ${payment.orgId} has no recipient to credit`);
   const parts = splitPayment({

@@ -26,29 +26,44 @@ type ChargeJson = {
   recalculation: number | null; benefit: number | null; paid: number | null; to_pay: number | null; penalty: number | null; updated_at: string;
 };
 type PaidJson = { service_id: string; period: string; kind: 'principal' | 'penalty'; amount: number; created_at: string };
-type Row = { charges: ChargeJson[] | null; paid: PaidJson[] | null; terms: { split_rule: string; split_shares: Record<string, number> | null; time_zone: string }; fallback: string | null };
+export type DebtContextRow = { charges: ChargeJson[] | null; paid: PaidJson[] | null; terms: { split_rule: string; split_shares: Record<string, number> | null; time_zone: string }; fallback: string | null };
 
 /**
- * Everything a payment's split reads, in one round trip (a bank notification is on the hot path): the latest
+ * Everything a payment's split reads, in one statement (a bank notification is on the hot path): the latest
  * registry row per service, our splits since the earliest of them, the organisation's rule and its own recipient.
+ * `source` names the organisation and account: given outright, or through a payment id (notify.ts reads it in the
+ * same round trip as the payment's lock).
  */
-const CONTEXT_SQL = `select
+const contextSql = (source: string) => `with a as (${source}) select
   (select json_agg(c) from (select distinct on (c.service_id) c.service_id, s.code as service_code, s.recipient_id, to_char(c.period, 'YYYY-MM') as period,
       c.opening_balance, c.accrued, c.recalculation, c.benefit, c.paid, c.to_pay, c.penalty, c.updated_at
-    from charges c join services s on s.id = c.service_id where c.org_id = ? and c.account_id = ? order by c.service_id, c.period desc) c) as charges,
-  (select json_agg(ps) from (select service_id, to_char(period, 'YYYY-MM') as period, kind, amount, created_at from payment_splits
-    where org_id = ? and account_id = ? and service_id is not null and kind <> 'advance'
-      and created_at > (select min(updated_at) from charges where org_id = ? and account_id = ?)) ps) as paid,
-  (select json_build_object('split_rule', split_rule, 'split_shares', split_shares, 'time_zone', time_zone) from organizations where id = ?) as terms,
-  (select id from recipients where org_id = ? and active order by created_at, id limit 1) as fallback`;
+    from a join charges c on c.org_id = a.org_id and c.account_id = a.account_id join services s on s.id = c.service_id
+    order by c.service_id, c.period desc) c) as charges,
+  (select json_agg(ps) from (select ps.service_id, to_char(ps.period, 'YYYY-MM') as period, ps.kind, ps.amount, ps.created_at
+    from a join payment_splits ps on ps.org_id = a.org_id and ps.account_id = a.account_id
+    where ps.service_id is not null and ps.kind <> 'advance'
+      and ps.created_at > (select min(c2.updated_at) from charges c2 where c2.org_id = a.org_id and c2.account_id = a.account_id)) ps) as paid,
+  (select json_build_object('split_rule', o.split_rule, 'split_shares', o.split_shares, 'time_zone', o.time_zone) from a join organizations o on o.id = a.org_id) as terms,
+  (select r.id from a join recipients r on r.org_id = a.org_id where r.active order by r.created_at, r.id limit 1) as fallback`;
 
-/** The account's debt now (debt.calc.ts) and the organisation's split terms, read inside the caller's tenant transaction. */
-export async function debtContext(em: Em, orgId: string, accountId: string): Promise<{ debt: AccountDebt; terms: SplitTerms }> {
-  const [row] = await em.execute<Row[]>(CONTEXT_SQL, [orgId, accountId, orgId, accountId, orgId, accountId, orgId, orgId]);
-  if (!row?.terms) throw new Error(`organisation ${orgId} is not visible in its own transaction`);
+const ACCOUNT_CONTEXT_SQL = contextSql('select ?::uuid as org_id, ?::uuid as account_id');
+/** The context of a payment's account, for the tenant already set in the transaction; one parameter: the payment id. */
+export const PAYMENT_CONTEXT_SQL = contextSql('select org_id, account_id from payments where org_id = fp_current_org() and id = ?::uuid');
+
+export type DebtContext = { readonly debt: AccountDebt; readonly terms: SplitTerms };
+
+/** Reads a row of contextSql. */
+export function readDebtContext(row: DebtContextRow | undefined): DebtContext {
+  if (!row?.terms) throw new Error('the organisation is not visible in its own transaction');
   const rule = (SPLIT_RULES as readonly string[]).includes(row.terms.split_rule) ? (row.terms.split_rule as SplitRule) : 'oldestFirst';
   const terms: SplitTerms = { rule, shares: row.terms.split_shares, timeZone: row.terms.time_zone, fallbackRecipientId: row.fallback };
   return { debt: debtOf(row.charges ?? [], row.paid ?? []), terms };
+}
+
+/** The account's debt now (debt.calc.ts) and the organisation's split terms, read inside the caller's tenant transaction. */
+export async function debtContext(em: Em, orgId: string, accountId: string): Promise<DebtContext> {
+  const [row] = await em.execute<DebtContextRow[]>(ACCOUNT_CONTEXT_SQL, [orgId, accountId]);
+  return readDebtContext(row);
 }
 
 export async function accountDebt(em: Em, orgId: string, accountId: string): Promise<AccountDebt> {

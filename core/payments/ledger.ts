@@ -30,7 +30,7 @@ export type SqlPart = { readonly sql: string; readonly params: readonly unknown[
 
 /**
  * One balanced transfer as two inserts: the ledger accounts it touches (created on first use) and its entries.
- * Zero postings are dropped (an entry of 0 says nothing). The database refuses an unbalanced transfer at commit
+ * Zero postings are dropped (an entry of 0 says nothing). The database refuses a statement that leaves a transfer unbalanced
  * (fp_ledger_transfer_balanced); checking here too names the bug where it happens.
  */
 export function transferSql(transfer: Transfer): { readonly transferId: string; readonly parts: readonly SqlPart[] } {

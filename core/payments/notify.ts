@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Em } from '../infra/database/database.ts';
 import { TENANT_SETTING } from '../infra/database/roles.ts';
-import { kopecks, type Clock } from '../shared/index.ts';
+import { isUuid, kopecks, type Clock } from '../shared/index.ts';
 import { creditPayment, LOCK_ACCOUNT_SQL } from './credit.ts';
+import { PAYMENT_CONTEXT_SQL, readDebtContext, type DebtContextRow } from './debt.ts';
 import { executeParts } from './ledger.ts';
 import { loadPayment, PAYMENT_COLUMNS, paymentEventSql, toPaymentRecord, type PaymentRecord } from './payment-record.ts';
 import { isCredited, nextAction, type StateAction } from './payment-state.ts';
@@ -18,7 +19,7 @@ export type NotifyOutcome = 'applied' | 'duplicate' | 'unknown' | 'mismatch';
  * locked row, so a concurrent repeat waits for the first delivery's commit and then meets its key: it inserts
  * nothing and is a duplicate. The account lock serialises splits of one account (creditPayment).
  */
-const LOCK_SQL = `with p as (select ${PAYMENT_COLUMNS} from payments where org_id = ? and id = ? for update),
+const LOCK_SQL = `with p as (select ${PAYMENT_COLUMNS} from payments where org_id = fp_current_org() and id = ? for update),
   i as (insert into payment_inbox (provider, operation_id, org_id, payment_id, outcome, received_at)
     select ?, ?, org_id, id, ?, ? from p where provider = ? and (provider_payment_id is null or provider_payment_id = ?)
     on conflict (provider, operation_id) do nothing returning 1)
@@ -34,15 +35,16 @@ const LOCK_SQL = `with p as (select ${PAYMENT_COLUMNS} from payments where org_i
 export async function applyReport(
   deps: { db: Database; clock: Clock }, provider: ProviderName, report: ProviderNotification, via: 'notification' | 'reconcile',
 ): Promise<NotifyOutcome> {
-  if (!/^[0-9a-f-]{36}$/i.test(report.orderId)) return 'unknown';
+  if (!isUuid(report.orderId)) return 'unknown';
   return deps.db.withoutTenant(async (em) => {
-    const [tenant] = await em.execute<{ org: string }[]>(`select set_config('${TENANT_SETTING}', coalesce(fp_payment_org(?)::text, ''), true) as org`, [report.orderId]);
-    const orgId = tenant?.org;
-    if (!orgId) return 'unknown';
     const now = deps.clock.now();
-    const [row] = await em.execute<Record<string, unknown>[]>(LOCK_SQL,
-      [orgId, report.orderId, provider, report.operationId, `${via}:${report.rawStatus}`.slice(0, 32), now, provider, report.providerPaymentId]);
-    if (!row) return 'unknown';
+    // One round trip: the tenant from the order id, the locks and the inbox row, then (after the locks) the debt.
+    const [tenantRows, lockRows, contextRows] = await em.execute<[{ org: string }[], Record<string, unknown>[], DebtContextRow[]]>(
+      `select set_config('${TENANT_SETTING}', coalesce(fp_payment_org(?)::text, ''), true) as org; ${LOCK_SQL}; ${PAYMENT_CONTEXT_SQL}`,
+      [report.orderId, report.orderId, provider, report.operationId, `${via}:${report.rawStatus}`.slice(0, 32), now, provider, report.providerPaymentId, report.orderId]);
+    const orgId = tenantRows[0]?.org;
+    const row = lockRows[0];
+    if (!orgId || !row) return 'unknown';
     const payment = toPaymentRecord(row);
     if (payment.provider !== provider || (payment.providerPaymentId && payment.providerPaymentId !== report.providerPaymentId)) return 'unknown';
     if (Number(row.fresh) === 0) return 'duplicate';
@@ -59,7 +61,7 @@ export async function applyReport(
     if (settled) {
       await executeParts(em, [...providerId, event((await loadPayment(em, orgId, payment.id))!.status)]);
     } else if (action.kind === 'credit') {
-      await creditPayment(em, payment, now, [...providerId, event('paid')]);
+      await creditPayment(em, payment, now, [...providerId, event('paid')], readDebtContext(contextRows[0]));
     } else {
       const to = await perform(em, payment, action, now);
       await executeParts(em, [...providerId, event(to)]);

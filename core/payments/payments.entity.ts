@@ -27,7 +27,7 @@ export const Payment = defineEntity({
   checks: [{ name: 'payments_money', expression: 'amount >= 0 and fee >= 0 and gross = net + fee and refunded >= 0 and refunded <= gross' }],
   properties: (p) => ({
     id: p.uuid().primary().onCreate(() => randomUUID()),
-    org: () => p.manyToOne(Organization).mapToPk(),
+    org: () => p.manyToOne(Organization).mapToPk().createForeignKeyConstraint(false),
     accountId: p.uuid(),
     provider: p.string().length(16),
     providerPaymentId: p.string().length(64).nullable(),
@@ -67,7 +67,7 @@ export const PaymentEvent = defineEntity({
     id: p.uuid().primary(),
     /** Insertion order: events of one transaction share a timestamp. */
     seq: p.bigint('number').autoincrement(),
-    org: () => p.manyToOne(Organization).mapToPk().index(),
+    org: () => p.manyToOne(Organization).mapToPk().createForeignKeyConstraint(false).index(),
     paymentId: p.uuid(),
     kind: p.string().length(16),
     operation: p.string().length(128),
@@ -85,7 +85,7 @@ export const PaymentInbox = defineEntity({
   properties: (p) => ({
     provider: p.string().length(16).primary(),
     operationId: p.string().length(160).primary(),
-    org: () => p.manyToOne(Organization).mapToPk().index(),
+    org: () => p.manyToOne(Organization).mapToPk().createForeignKeyConstraint(false).index(),
     paymentId: p.uuid(),
     outcome: p.string().length(32),
     receivedAt: p.datetime(),
@@ -99,7 +99,7 @@ export const PaymentSplit = defineEntity({
   indexes: [{ properties: ['org', 'accountId', 'serviceId'] }, { properties: ['paymentId'] }],
   properties: (p) => ({
     id: p.uuid().primary(),
-    org: () => p.manyToOne(Organization).mapToPk(),
+    org: () => p.manyToOne(Organization).mapToPk().createForeignKeyConstraint(false),
     paymentId: p.uuid(),
     refundId: p.uuid().nullable(),
     seq: p.integer(),
@@ -141,7 +141,7 @@ export const IdempotencyKey = defineEntity({
   name: 'IdempotencyKey',
   tableName: 'idempotency_keys',
   properties: (p) => ({
-    org: () => p.manyToOne(Organization).mapToPk().primary(),
+    org: () => p.manyToOne(Organization).mapToPk().createForeignKeyConstraint(false).primary(),
     key: p.string().length(64).primary(),
     requestHash: p.string().length(64),
     paymentId: p.uuid(),

@@ -19,3 +19,5 @@ const server = app.listen(Number(process.env.HOOK_PORT ?? 0), '127.0.0.1', () =>
   process.stdout.write(`listening ${(server.address() as AddressInfo).port}\n`);
 });
 server.keepAliveTimeout = 60_000;
+// A polite stop writes what --cpu-prof collected (the benchmark's BENCH_CPU_PROFILE); a kill -9 is the crash test's.
+process.on('SIGTERM', () => process.exit(0));
