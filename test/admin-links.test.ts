@@ -3,12 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { parse } from 'csv-parse/sync';
 import jsqrModule from 'jsqr';
 import { PNG } from 'pngjs';
-import type { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import { makeAdminRouter } from '../admin/admin.router.tsx';
-import { linksRoutes } from '../admin/routes/links.routes.tsx';
-import type { AdminDeps } from '../admin/deps.ts';
 import { makeAccountsService } from '../core/accounts/index.ts';
 import { listAudit } from '../core/audit/index.ts';
 import { ndefTlv, ndefUriRecord } from '../core/documents/index.ts';
@@ -22,6 +19,7 @@ import { makeStaffAuthService } from '../core/staff/index.ts';
 import { makeHttpApp } from '../web/http-app.ts';
 import { makePaymentsOrg, type PaymentsOrg } from './support/payments-fixture.ts';
 import { openTestDatabase, type TestDatabase } from './support/test-database.ts';
+import { Browser } from './support/admin-harness.ts';
 
 /** The pay-link pages over real HTTP: exports that open the right accounts, QR codes that decode, NFC bytes, roles, tenancy. */
 const jsQR = ((jsqrModule as { default?: unknown }).default ?? jsqrModule) as typeof jsqrModule.default;
@@ -37,44 +35,11 @@ let north: PaymentsOrg;
 let south: PaymentsOrg;
 const closed: string[] = [];
 
-/** Until admin.router.tsx registers linksRoutes, they are put where it will: before /admin/payments/:paymentId. */
-function withLinkRoutes(router: Router, deps: AdminDeps): Router {
-  const stack = (router as unknown as { stack: { route?: { path: string } }[] }).stack;
-  if (stack.some((layer) => layer.route?.path === LINKS)) return router;
-  const from = stack.length;
-  linksRoutes(router, deps);
-  const added = stack.splice(from);
-  const payments = stack.findIndex((layer) => layer.route?.path.startsWith('/admin/payments'));
-  stack.splice(payments < 0 ? stack.length : payments, 0, ...added);
-  return router;
-}
-
-/** A browser enough for these pages: cookies, the page's CSRF token, bodies as bytes, no redirects followed. */
-function browser() {
-  const jar = new Map<string, string>();
-  let csrf = '';
-  async function request(method: 'GET' | 'POST', path: string, form?: Record<string, string>) {
-    const headers: Record<string, string> = { 'accept-language': 'ru', cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') };
-    if (form) Object.assign(headers, { 'content-type': 'application/x-www-form-urlencoded', origin: base });
-    const res = await fetch(base + path, { method, headers, redirect: 'manual', body: form ? new URLSearchParams({ _csrf: csrf, ...form }).toString() : undefined });
-    for (const cookie of res.headers.getSetCookie()) {
-      const [name, value] = cookie.split(';')[0]!.split('=') as [string, string];
-      if (value) jar.set(name, value); else jar.delete(name);
-    }
-    const bytes = Buffer.from(await res.arrayBuffer());
-    const text = /^(text\/|image\/svg)/.test(res.headers.get('content-type') ?? '') ? bytes.toString('utf8') : '';
-    csrf = /name="csrf-token" content="([^"]+)"/.exec(text)?.[1] ?? csrf;
-    return { status: res.status, location: res.headers.get('location'), text, bytes, headers: res.headers };
-  }
-  return { get: (path: string) => request('GET', path), post: (path: string, form: Record<string, string> = {}) => request('POST', path, form) };
-}
-type Browser = ReturnType<typeof browser>;
 const people: Partial<Record<string, Browser>> = {};
 
 async function signIn(email: string): Promise<Browser> {
-  const b = browser();
-  await b.get('/admin/login');
-  expect((await b.post('/admin/login', { email, password: PASSWORD, next: '' })).status).toBe(303);
+  const b = new Browser(base);
+  expect(await b.signIn(email, PASSWORD)).toBe(303);
   await b.get('/admin/accounts'); // the CSRF token bound to the new session
   return b;
 }
@@ -121,7 +86,7 @@ beforeAll(async () => {
     mailer: makeMailer({ from: 'x', print: () => {} }), logger: makeLogger({ level: 'silent' }), secretKey: SECRET, secure: false,
     get publicUrl() { return base; },
   };
-  server = makeHttpApp(deps.logger, [withLinkRoutes(makeAdminRouter(deps), deps)]).listen(0, '127.0.0.1');
+  server = makeHttpApp(deps.logger, [makeAdminRouter(deps)]).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   [north, south] = [await makePaymentsOrg(db, 'north', { accounts: 12 }), await makePaymentsOrg(db, 'south', { accounts: 2 })];

@@ -68,17 +68,19 @@ export class Browser {
   cookie(name: string): string | undefined { return this.cookies.get(name); }
   setCookie(name: string, value: string): void { this.cookies.set(name, value); }
 
-  async request(method: string, path: string, form?: Record<string, string>, headers: Record<string, string> = {}): Promise<{ status: number; text: string; location: string | null }> {
+  async request(method: string, path: string, form?: Record<string, string>, headers: Record<string, string> = {}): Promise<{ status: number; text: string; location: string | null; bytes: Buffer; headers: Headers }> {
     const res = await fetch(this.base + path, {
       method, redirect: 'manual',
       headers: { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...headers },
       body: form ? new URLSearchParams(form).toString() : undefined,
     });
     this.remember(res);
-    const text = await res.text();
+    // Downloads (ZIP, PNG, NFC records) are read as bytes; the text is only what is text.
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const text = /^(text\/|image\/svg|application\/json)/.test(res.headers.get('content-type') ?? '') ? bytes.toString('utf8') : '';
     const token = /name="csrf-token" content="([^"]+)"/.exec(text)?.[1];
     if (token) this.csrf = token;
-    return { status: res.status, text, location: res.headers.get('location') };
+    return { status: res.status, text, location: res.headers.get('location'), bytes, headers: res.headers };
   }
 
   get(path: string) { return this.request('GET', path); }
