@@ -20,7 +20,7 @@ const clock = settableClock(new Date('2026-11-26T09:00:00Z'));
 beforeAll(async () => {
   test = await openTestDatabase();
   db = test.db;
-  org = await makePaymentsOrg(db, 'notify', { accounts: 60, services: 5, chargedAt: new Date('2026-11-20T09:00:00Z') });
+  org = await makePaymentsOrg(db, 'notify', { accounts: 70, services: 5, chargedAt: new Date('2026-11-20T09:00:00Z') });
   payments = makePaymentsService({ db, clock, secretKey: 'k'.repeat(40), provider: 'sandbox', publicUrl: () => 'http://127.0.0.1:9', sandboxRetryMs: [0] });
 }, 120_000);
 afterAll(async () => {
@@ -67,7 +67,7 @@ const one = async <T>(sql: string, params: unknown[] = []): Promise<T> =>
 
 describe('bank notifications', () => {
   it(`credits each of ${PAYMENTS} payments once when every notification arrives ${DELIVERIES} times, shuffled, ${CONCURRENCY} at once, reversals first`, async () => {
-    const created = await inParallel(Array.from({ length: PAYMENTS }, (_, i) => () => newPayment(i, 10_000 + i * 37)), 10);
+    const created = await inParallel(Array.from({ length: PAYMENTS }, (_, i) => () => newPayment(i % 60, 10_000 + i * 37)), 10);
     const reversed = new Set(created.filter((_, i) => i % 10 === 0).map((p) => p.id));
     const jobs = shuffle(created.flatMap((p) => Array.from({ length: DELIVERIES }, () => [
       delivery(p, 'CONFIRMED'), ...(reversed.has(p.id) ? [delivery(p, 'REFUNDED')] : []),
@@ -125,12 +125,12 @@ describe('bank notifications', () => {
   });
 
   it('shows the debt less a payment at once, paying the oldest period first', async () => {
-    const account = org.accounts[6]!;
+    const account = org.accounts[66]!;
     const before = await db.withTenant(org.orgId, (em) => accountDebt(em, org.orgId, account.id));
     const oldestPeriod = before.lines.filter((l) => l.kind === 'principal').map((l) => l.period).sort()[0]!;
     const oldest = { amount: before.lines.filter((l) => l.kind === 'principal' && l.period === oldestPeriod).reduce((s, l) => s + l.amount, 0) };
     clock.advance(1_000);
-    const p = await newPayment(6, oldest.amount);
+    const p = await newPayment(66, oldest.amount);
     await payments.hook('sandbox', delivery(p, 'CONFIRMED').body, delivery(p, 'CONFIRMED').headers);
     const after = await db.withTenant(org.orgId, (em) => accountDebt(em, org.orgId, account.id));
     expect(after.total).toBe(before.total - oldest.amount);
@@ -138,10 +138,10 @@ describe('bank notifications', () => {
   });
 
   it('refunds in pieces through the bank, restoring the debt and balancing the ledger', async () => {
-    const account = org.accounts[7]!;
+    const account = org.accounts[67]!;
     const before = await db.withTenant(org.orgId, (em) => accountDebt(em, org.orgId, account.id));
     clock.advance(1_000);
-    const p = await newPayment(7, 30_001, 'card');
+    const p = await newPayment(67, 30_001, 'card');
     // The bank's own books say confirmed (its HTTP delivery has nowhere to go here); we deliver its notification.
     await payments.sandbox.decide(p.providerPaymentId!, 'confirm');
     await payments.hook('sandbox', delivery(p, 'CONFIRMED').body, delivery(p, 'CONFIRMED').headers);
