@@ -46,7 +46,8 @@ const contextSql = (source: string) => `with a as (${source}) select
   (select json_build_object('split_rule', o.split_rule, 'split_shares', o.split_shares, 'time_zone', o.time_zone) from a join organizations o on o.id = a.org_id) as terms,
   (select r.id from a join recipients r on r.org_id = a.org_id where r.active order by r.created_at, r.id limit 1) as fallback`;
 
-const ACCOUNT_CONTEXT_SQL = contextSql('select ?::uuid as org_id, ?::uuid as account_id');
+/** The context of one account; two parameters: the organisation and the account. */
+export const ACCOUNT_CONTEXT_SQL = contextSql('select ?::uuid as org_id, ?::uuid as account_id');
 /** The context of a payment's account, for the tenant already set in the transaction; one parameter: the payment id. */
 export const PAYMENT_CONTEXT_SQL = contextSql('select org_id, account_id from payments where org_id = fp_current_org() and id = ?::uuid');
 

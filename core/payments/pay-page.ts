@@ -1,7 +1,7 @@
 import type { Database, Em } from '../infra/database/database.ts';
 import { AppError, err, ok, type Clock, type Result } from '../shared/index.ts';
 import type { CommissionTerms } from './commission.calc.ts';
-import { accountDebt, type AccountDebt } from './debt.ts';
+import { ACCOUNT_CONTEXT_SQL, readDebtContext, type AccountDebt, type DebtContextRow } from './debt.ts';
 import { maskAddress, maskName } from './mask.calc.ts';
 import type { LinkClaims } from './pay-link.calc.ts';
 import type { PayLinks } from './pay-links.ts';
@@ -35,20 +35,26 @@ export const LOOKUP_LIMITS = { perIp: 30, missesPerOrg: 3_000 } as const;
 
 const rejection = (reason: string) => new AppError(reason === 'expired' ? 'PAYMENTS.LINK_EXPIRED' : 'PAYMENTS.LINK_INVALID');
 
+type OrgRow = { id: string; name: string; short_name: string; inn: string; offer_url: string | null; time_zone: string; commission: unknown; active: boolean };
+const ORG_SQL = 'select id, name, short_name, inn, offer_url, time_zone, commission, active from organizations where id = ?';
+
 export async function orgFace(em: Em, orgId: string): Promise<OrgFace | null> {
-  const [row] = await em.execute<{ id: string; name: string; short_name: string; inn: string; offer_url: string | null; time_zone: string; commission: unknown; active: boolean }[]>(
-    'select id, name, short_name, inn, offer_url, time_zone, commission, active from organizations where id = ?', [orgId]);
+  const [row] = await em.execute<OrgRow[]>(ORG_SQL, [orgId]);
+  return toOrgFace(row);
+}
+
+function toOrgFace(row: OrgRow | undefined): OrgFace | null {
   if (!row || !row.active) return null;
   const commission = (typeof row.commission === 'string' ? JSON.parse(row.commission) : row.commission) as OrgFace['commission'];
   return { id: row.id, name: row.name, shortName: row.short_name, inn: row.inn, offerUrl: row.offer_url, timeZone: row.time_zone, commission };
 }
 
 type AccountRow = { id: string; number: string; status: string; payer_name: string | null; address: string | null; premise: string | null };
-async function accountFace(em: Em, orgId: string, where: 'id' | 'number', value: string): Promise<AccountRow | null> {
-  const [row] = await em.execute<AccountRow[]>(
-    `select a.id, a.number, a.status, a.payer_name, b.address, p.number as premise
+const accountSql = (where: 'id' | 'number') => `select a.id, a.number, a.status, a.payer_name, b.address, p.number as premise
      from accounts a left join premises p on p.id = a.premise_id and p.org_id = a.org_id left join buildings b on b.id = p.building_id and b.org_id = a.org_id
-     where a.org_id = ? and a.${where === 'id' ? 'id' : 'number'} = ?`, [orgId, value]);
+     where a.org_id = ? and a.${where === 'id' ? 'id' : 'number'} = ?`;
+async function accountFace(em: Em, orgId: string, where: 'id' | 'number', value: string): Promise<AccountRow | null> {
+  const [row] = await em.execute<AccountRow[]>(accountSql(where), [orgId, value]);
   return row ?? null;
 }
 const fullAddress = (row: AccountRow) => [row.address, row.premise ? `кв. ${row.premise}` : null].filter(Boolean).join(', ');
@@ -60,12 +66,15 @@ export async function openPayPage(deps: { db: Database; links: PayLinks }, token
   const claims = verified.value;
   if ((claims.purpose !== 'account' && claims.purpose !== 'typed') || !claims.subjectId) return err(new AppError('PAYMENTS.LINK_INVALID'));
   const masked = claims.purpose === 'typed';
+  // The page's reads in one round trip (it is what a QR on every bill opens): organisation, account, debt, names.
   const page = await deps.db.withTenant(claims.orgId, async (em) => {
-    const org = await orgFace(em, claims.orgId);
-    const account = org ? await accountFace(em, claims.orgId, 'id', claims.subjectId!) : null;
+    const [orgRows, accountRows, contextRows, names] = await em.execute<[OrgRow[], AccountRow[], DebtContextRow[], { id: string; name: string }[]]>(
+      `${ORG_SQL}; ${accountSql('id')}; ${ACCOUNT_CONTEXT_SQL}; select id, name from services where org_id = ?`,
+      [claims.orgId, claims.orgId, claims.subjectId, claims.orgId, claims.subjectId, claims.orgId]);
+    const org = toOrgFace(orgRows[0]);
+    const account = accountRows[0];
     if (!org || !account) return null;
-    const debt = await accountDebt(em, claims.orgId, account.id);
-    const names = await em.execute<{ id: string; name: string }[]>('select id, name from services where org_id = ?', [claims.orgId]);
+    const debt = readDebtContext(contextRows[0]).debt;
     return { org, accountId: account.id, accountNumber: account.number, address: masked ? maskAddress(fullAddress(account)) : fullAddress(account), masked, debt, serviceNames: Object.fromEntries(names.map((n) => [n.id, n.name])), claims, closed: account.status !== 'open' };
   });
   if (!page) return err(new AppError('PAYMENTS.LINK_INVALID'));
