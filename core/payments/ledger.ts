@@ -50,7 +50,7 @@ export function transferSql(transfer: Transfer): { readonly transferId: string; 
     transferId,
     parts: [
       { sql: `insert into ledger_accounts (id, org_id, code, kind, recipient_id, created_at) values ${accountRows.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}
-        on conflict (org_id, code) do nothing`, params: accountRows.flat() },
+        on conflict do nothing`, params: accountRows.flat() },
       { sql: `insert into ledger_entries (org_id, transfer_id, ledger_account_id, amount, kind, payment_id, refund_id, account_id, created_at)
         values ${entryRows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`, params: entryRows.flat() },
     ],

@@ -75,9 +75,9 @@ export class Browser {
       body: form ? new URLSearchParams(form).toString() : undefined,
     });
     this.remember(res);
-    // Downloads (ZIP, PNG, NFC records) are read as bytes; the text is only what is text.
+    // Downloads (ZIP, PNG, NFC records) are read as bytes too.
     const bytes = Buffer.from(await res.arrayBuffer());
-    const text = /^(text\/|image\/svg|application\/json)/.test(res.headers.get('content-type') ?? '') ? bytes.toString('utf8') : '';
+    const text = bytes.toString('utf8');
     const token = /name="csrf-token" content="([^"]+)"/.exec(text)?.[1];
     if (token) this.csrf = token;
     return { status: res.status, text, location: res.headers.get('location'), bytes, headers: res.headers };
