@@ -35,10 +35,10 @@ export async function serve(config: Config, options: { quiet?: boolean } = {}): 
   }
   const worker = app.embedded ? await startWorker(app) : undefined;
   const publicOrigin = config.PUBLIC_URL ? new URL(config.PUBLIC_URL).origin : undefined;
-  let publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
   const admin = makeAdminRouter({
     ...app, secretKey: app.secretKey, secure: publicOrigin?.startsWith('https:') ?? false, publicOrigin,
-    get publicUrl() { return publicUrl; },
+    // Read at each use: the address is known only once the server listens (app.publicUrl, set below).
+    get publicUrl() { return app.publicUrl; },
   });
   const api = registriesApi({ db: app.db, clock: app.clock, registries: app.registries, logger: app.logger });
   const hooks = hooksRoutes({ payments: app.payments, logger: app.logger });
@@ -50,7 +50,6 @@ export async function serve(config: Config, options: { quiet?: boolean } = {}): 
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = config.PUBLIC_URL ?? `http://localhost:${port}`;
-  publicUrl = url;
   app.publicUrl = url;
   if (!options.quiet) {
     say('started', { mode: app.embedded ? 'embedded' : 'server', url });

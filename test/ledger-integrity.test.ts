@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../core/infra/database/database.ts';
 import { makePaymentsService, type PaymentRecord, type PaymentsService } from '../core/payments/index.ts';
 import { formatRubles, kopecks, parseRubles, settableClock } from '../core/shared/index.ts';
+import { postTransfer, type Transfer } from '../core/payments/ledger.ts';
 import { openTestDatabase, type TestDatabase } from './support/test-database.ts';
 import { makePaymentsOrg, type PaymentsOrg } from './support/payments-fixture.ts';
 
@@ -96,6 +98,23 @@ describe('the ledger', () => {
       expect(await ledgerSum(org.orgId)).toBe(0);
     }
   }, 900_000);
+
+  it('opens a new ledger account once when transfers create it at the same moment (300 races)', async (ctx) => {
+    // Two sessions must insert the same new account at once; PGlite has one session.
+    if (db.mode !== 'postgres') return ctx.skip();
+    const org = orgs[0]!;
+    const transfer = (recipientId: string): Transfer => ({
+      orgId: org.orgId, kind: 'correction', at: new Date(),
+      postings: [{ kind: 'payable', recipientId, amount: kopecks(100) }, { kind: 'advance', recipientId, amount: kopecks(-100) }],
+    });
+    for (let round = 0; round < 300; round++) {
+      const recipientId = randomUUID();
+      await Promise.all([1, 2, 3].map(() => db.withTenant(org.orgId, (em) => postTransfer(em, transfer(recipientId)))));
+    }
+    const [row] = await db.withTenant(org.orgId, (em) => em.execute<{ accounts: string }[]>(
+      `select count(*) as accounts from ledger_accounts where kind in ('payable', 'advance') and code like ?`, ['%-%-%']));
+    expect(Number(row!.accounts)).toBeGreaterThanOrEqual(600);
+  });
 
   it('refuses to commit a transfer that does not balance', async () => {
     const org = orgs[0]!;

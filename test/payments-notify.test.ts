@@ -93,20 +93,6 @@ describe('bank notifications', () => {
     for (const s of splits) expect(Number(s.split)).toBe(s.status === 'refunded' ? 0 : Number(s.amount));
   }, 600_000);
 
-  it('opens the ledger accounts of a new organisation once when its first payments are credited together', async () => {
-    const fresh = await makePaymentsOrg(db, `notify-new-${Date.now()}`, { accounts: 40, services: 4 });
-    const created = await Promise.all(fresh.accounts.map(async (a) => {
-      const c = await payments.create({ orgId: fresh.orgId, accountId: a.id, amount: kopecks(12_345), method: 'sbp', source: 'link' });
-      if (!c.ok) throw c.error;
-      return c.value;
-    }));
-    const answers = await Promise.all(created.map((p) => payments.hook('sandbox', delivery(p, 'CONFIRMED').body, delivery(p, 'CONFIRMED').headers)));
-    expect(answers.map((a) => a.outcome)).toEqual(created.map(() => 'applied'));
-    const [row] = await db.withTenant(fresh.orgId, (em) => em.execute<{ accounts: string; sum: string }[]>(
-      'select (select count(*) from ledger_accounts) as accounts, (select coalesce(sum(amount), 0) from ledger_entries) as sum'));
-    expect([Number(row!.accounts), Number(row!.sum)]).toEqual([4, 0]);
-  });
-
   it('refuses a forged, altered or unsigned delivery without changing anything', async () => {
     const p = await newPayment(3, 12_345);
     const good = delivery(p, 'CONFIRMED');

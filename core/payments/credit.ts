@@ -5,9 +5,12 @@ import { executeParts, transferSql, type Posting, type SqlPart } from './ledger.
 import type { PaymentRecord } from './payment-record.ts';
 import { splitPayment, type SplitPart } from './split.calc.ts';
 
-/** One account's payments are split one at a time: two at once would both pay the same oldest month. */
-export const lockAccount = (em: Em, accountId: string) => em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`pay-account:${accountId}`]);
+/**
+ * One account's payments are split one at a time: two at once would both pay the same oldest month. The lock
+ * expression over an `account_id` column, to take it in a statement that reads the payment (notify.ts).
+ */
 export const LOCK_ACCOUNT_SQL = `pg_advisory_xact_lock(hashtextextended('pay-account:' || account_id::text, 0))`;
+export const lockAccount = (em: Em, accountId: string) => em.execute(`select ${LOCK_ACCOUNT_SQL} from (select ?::uuid as account_id) a`, [accountId]);
 
 /**
  * Money taken: split the credited amount over the account's debt by the organisation's rule, record the proof of

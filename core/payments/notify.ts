@@ -3,8 +3,8 @@ import type { Database, Em } from '../infra/database/database.ts';
 import { TENANT_SETTING } from '../infra/database/roles.ts';
 import { isUuid, kopecks, type Clock } from '../shared/index.ts';
 import { creditPayment, LOCK_ACCOUNT_SQL } from './credit.ts';
-import { PAYMENT_CONTEXT_SQL, readDebtContext, type DebtContextRow } from './debt.ts';
-import { executeParts } from './ledger.ts';
+import { PAYMENT_CONTEXT_SQL, readDebtContext, type DebtContext, type DebtContextRow } from './debt.ts';
+import { executeParts, type SqlPart } from './ledger.ts';
 import { loadPayment, PAYMENT_COLUMNS, paymentEventSql, toPaymentRecord, type PaymentRecord } from './payment-record.ts';
 import { isCredited, nextAction, type StateAction } from './payment-state.ts';
 import type { ProviderName, ProviderNotification } from './provider.port.ts';
@@ -58,40 +58,40 @@ export async function applyReport(
       data: { status: report.rawStatus, amount: report.amount, action: settled ? 'settleRefund' : action.kind, mismatch, payload: report.payload },
     });
     const providerId = payment.providerPaymentId ? [] : [{ sql: 'update payments set provider_payment_id = ? where org_id = ? and id = ?', params: [report.providerPaymentId, orgId, payment.id] }];
-    if (settled) {
-      await executeParts(em, [...providerId, event((await loadPayment(em, orgId, payment.id))!.status)]);
-    } else if (action.kind === 'credit') {
-      await creditPayment(em, payment, now, [...providerId, event('paid')], readDebtContext(contextRows[0]));
-    } else {
-      const to = await perform(em, payment, action, now);
-      await executeParts(em, [...providerId, event(to)]);
-    }
+    const closing = (to: string): SqlPart[] => [...providerId, event(to)];
+    if (settled) await executeParts(em, closing((await loadPayment(em, orgId, payment.id))!.status));
+    else await perform(em, payment, action, now, readDebtContext(contextRows[0]), closing);
     return mismatch ? 'mismatch' : 'applied';
   });
 }
 
-async function perform(em: Em, payment: PaymentRecord, action: StateAction, now: Date): Promise<string> {
+/**
+ * Carries out the action. `closing(to)` are the statements that record it (the event, the provider's id); they go
+ * out with the last write, so a plain credit — the common case — is a single write statement.
+ */
+async function perform(
+  em: Em, payment: PaymentRecord, action: StateAction, now: Date, context: DebtContext, closing: (to: string) => SqlPart[],
+): Promise<void> {
+  const rest = kopecks(payment.gross - payment.refunded);
   switch (action.kind) {
     case 'none':
-      return payment.status;
+      return executeParts(em, closing(payment.status));
     case 'status':
-      await setStatus(em, payment, action.to, now);
-      return action.to;
+      return executeParts(em, [statusSql(payment, action.to, now), ...closing(action.to)]);
     case 'credit':
-      await creditPayment(em, payment, now);
-      return 'paid';
+      await creditPayment(em, payment, now, closing('paid'), context);
+      return;
     case 'creditThenStatus':
-      await creditPayment(em, payment, now);
-      await setStatus(em, payment, action.to, now);
-      return action.to;
+      // Two statements: one statement may not update the payment row twice.
+      await creditPayment(em, payment, now, [], context);
+      return executeParts(em, [statusSql(payment, action.to, now), ...closing(action.to)]);
     case 'reverseRest':
-      return reversePayment(em, payment, kopecks(payment.gross - payment.refunded), randomUUID(), now);
-    case 'creditThenReverseRest': {
-      await creditPayment(em, payment, now);
-      return reversePayment(em, { ...payment, status: 'paid' }, kopecks(payment.gross - payment.refunded), randomUUID(), now);
-    }
+      return executeParts(em, closing(await reversePayment(em, payment, rest, randomUUID(), now)));
+    case 'creditThenReverseRest':
+      await creditPayment(em, payment, now, [], context);
+      return executeParts(em, closing(await reversePayment(em, { ...payment, status: 'paid' }, rest, randomUUID(), now)));
   }
 }
 
-const setStatus = (em: Em, payment: PaymentRecord, to: string, now: Date) =>
-  em.execute('update payments set status = ?, updated_at = ? where org_id = ? and id = ?', [to, now, payment.orgId, payment.id]);
+const statusSql = (payment: PaymentRecord, to: string, now: Date): SqlPart =>
+  ({ sql: 'update payments set status = ?, updated_at = ? where org_id = ? and id = ?', params: [to, now, payment.orgId, payment.id] });

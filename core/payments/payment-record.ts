@@ -31,7 +31,8 @@ export type PaymentRecord = {
   readonly registryDay: string | null;
 };
 
-const COLUMNS = `id, org_id, account_id, provider, provider_payment_id, method, status, amount, fee, gross, net, commission_mode, commission_bp,
+/** The columns toPaymentRecord reads, for every statement that returns a payment. */
+export const PAYMENT_COLUMNS = `id, org_id, account_id, provider, provider_payment_id, method, status, amount, fee, gross, net, commission_mode, commission_bp,
   refunded, collector_id, source, cover, payment_url, sbp_payload, expires_at, created_at, paid_at, to_char(registry_day, 'YYYY-MM-DD') as registry_day`;
 
 type Row = Record<string, unknown>;
@@ -51,7 +52,7 @@ export function toPaymentRecord(r: Row): PaymentRecord {
 
 /** Reads a payment in the tenant's transaction; `lock` serialises everything that changes it (deliveries, refunds). */
 export async function loadPayment(em: Em, orgId: string, paymentId: string, lock = false): Promise<PaymentRecord | null> {
-  const rows = await em.execute<Row[]>(`select ${COLUMNS} from payments where org_id = ? and id = ?${lock ? ' for update' : ''}`, [orgId, paymentId]);
+  const rows = await em.execute<Row[]>(`select ${PAYMENT_COLUMNS} from payments where org_id = ? and id = ?${lock ? ' for update' : ''}`, [orgId, paymentId]);
   return rows[0] ? toPaymentRecord(rows[0]) : null;
 }
 
@@ -67,4 +68,3 @@ export const paymentEventSql = (event: PaymentEventInput): SqlPart => ({
 
 export const addPaymentEvent = (em: Em, event: PaymentEventInput): Promise<void> => executeParts(em, [paymentEventSql(event)]);
 
-export const PAYMENT_COLUMNS = COLUMNS;
