@@ -17,3 +17,6 @@ export { normalisePhone, maskPhone, validateEls } from './phone.calc.ts';
 export { addressKey, normaliseArea } from './address.calc.ts';
 export { searchAccounts, loadAccountCard, ACCOUNT_SORTS, COUNT_CAP } from './account-search.ts';
 export type { AccountSearch, AccountListRow, AccountSort, AccountCard } from './account-search.ts';
+export { billCode, checkBillCode } from './bill-code.calc.ts';
+export { linkedAccounts, findOpenAccount, phoneMatchesAccount, linkResident, unlinkResident, setIdentityPhone, setPersonLocale, setIdentityConsent, identityFacts } from './residents.ts';
+export type { LinkedAccount } from './residents.ts';

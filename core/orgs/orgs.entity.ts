@@ -47,6 +47,12 @@ export const Organization = defineEntity({
     splitShares: p.json<Record<string, number>>().nullable(),
     /** The offer the payer accepts on the payment page. */
     offerUrl: p.string().length(500).nullable(),
+    /** Days of the month residents may submit meter readings (ПП 354 п. 31: the contract sets them); null: any day. */
+    readingDayFrom: p.smallint().nullable(),
+    readingDayTo: p.smallint().nullable(),
+    /** The emergency dispatcher's phone the bot names at once, and the number the phone robot transfers to. */
+    dispatcherPhone: p.string().length(16).nullable(),
+    operatorPhone: p.string().length(16).nullable(),
     active: p.boolean().default(true),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),

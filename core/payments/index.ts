@@ -52,3 +52,7 @@ export type { PaymentSettings, PaymentSettingsInput, PaymentSettingsValues, Shar
 export { accountLinkRows, accountLink, plateLink, collectorLink, countOpenAccounts, LINKS_PAGE_SIZE } from './links-source.ts';
 export { linksCsv, linksZip } from './links-export.ts';
 export type { LinkRow } from './links-export.ts';
+
+// Hourly attempt limits (typed account numbers here; the bots' linking proofs too)
+export { overLimit, recordHit, RATE_WINDOW_MS } from './rate-limit.ts';
+export type { Limit } from './rate-limit.ts';

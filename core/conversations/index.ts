@@ -1,0 +1,8 @@
+// Conversations: bot connections, dialog state per resident, the inbox of handled channel events, web-chat
+// messages waiting for the page, and payments started in a chat. The dialogs/ ring drives them.
+export { BOT_CHANNELS, CONVERSATIONS_ENTITIES } from './conversations.entity.ts';
+export type { BotChannel } from './conversations.entity.ts';
+export { makeConnections } from './connections.ts';
+export type { BotConnection, ConnectionView, Connections, ConnectionsDeps } from './connections.ts';
+export { upsertIdentity, lockState, saveTurn, pruneDialogInbox, recordDialogPayment, messengerChats, chatOf } from './turns.repo.ts';
+export type { TurnIdentity, StoredState } from './turns.repo.ts';

@@ -1,0 +1,112 @@
+import type { Em } from '../infra/database/database.ts';
+
+/** The resident behind a channel identity, created on their first event (a person with no name yet). */
+export type TurnIdentity = { readonly identityId: string; readonly personId: string; readonly created: boolean };
+
+export type StoredState = {
+  readonly flow: string;
+  readonly step: string;
+  readonly version: number;
+  readonly data: Record<string, unknown>;
+  readonly accountId: string | null;
+  readonly seq: number;
+  readonly updatedAt: Date;
+  readonly fresh: boolean;
+  readonly locale: string;
+  /** The reply given to this very event before (a redelivery), if any. */
+  readonly prior: Record<string, unknown> | null;
+};
+
+/**
+ * Finds or creates the identity (and its person) in one statement. Two first events of one resident racing in two
+ * processes meet the unique key: the loser inserts nothing and reads the winner's row on its retry.
+ */
+export async function upsertIdentity(
+  em: Em, input: { orgId: string; channel: string; externalId: string; phone: string | null; locale: string; now: Date },
+): Promise<TurnIdentity | null> {
+  const rows = await em.execute<{ id: string; person_id: string; created: boolean }[]>(
+    `with existing as (select id, person_id from identities where org_id = ? and channel = ? and external_id = ?),
+       np as (insert into persons (id, org_id, full_name, locale, created_at)
+              select gen_random_uuid(), ?, null, ?, ? where not exists (select 1 from existing) returning id),
+       ni as (insert into identities (id, org_id, person_id, channel, external_id, phone, consent_notifications, created_at)
+              select gen_random_uuid(), ?, np.id, ?, ?, ?, false, ? from np
+              on conflict (org_id, channel, external_id) do nothing returning id, person_id)
+     select id, person_id, false as created from existing union all select id, person_id, true from ni`,
+    [input.orgId, input.channel, input.externalId, input.orgId, input.locale, input.now,
+      input.orgId, input.channel, input.externalId, input.phone, input.now]);
+  const row = rows[0];
+  return row ? { identityId: row.id, personId: row.person_id, created: row.created === true } : null;
+}
+
+/**
+ * Locks the identity's dialog state for the rest of the transaction (events of one resident apply one at a time,
+ * whichever process took them) and reads it with the person's language and any reply already given to this event.
+ */
+export async function lockState(
+  em: Em, input: { orgId: string; identityId: string; personId: string; eventKey: string | null; initial: { flow: string; step: string; version: number }; now: Date },
+): Promise<StoredState> {
+  const [, rows] = await em.execute<[unknown, Record<string, unknown>[]]>(
+    `insert into dialog_states (identity_id, org_id, flow, step, version, data, account_id, seq, updated_at)
+       values (?, ?, ?, ?, ?, '{}', null, 0, ?) on conflict (identity_id) do nothing;
+     select s.flow, s.step, s.version, s.data, s.account_id, s.seq, s.updated_at,
+       (select locale from persons where org_id = s.org_id and id = ?) as locale,
+       (select reply from dialog_inbox where identity_id = s.identity_id and event_key = ?) as prior
+     from dialog_states s where s.identity_id = ? for update`,
+    [input.identityId, input.orgId, input.initial.flow, input.initial.step, input.initial.version, input.now,
+      input.personId, input.eventKey ?? '', input.identityId]);
+  const row = rows[0]!;
+  return {
+    flow: String(row.flow), step: String(row.step), version: Number(row.version), data: (row.data ?? {}) as Record<string, unknown>,
+    accountId: (row.account_id as string | null) ?? null, seq: Number(row.seq), updatedAt: new Date(row.updated_at as string),
+    fresh: Number(row.seq) === 0, locale: String(row.locale ?? 'ru'), prior: (row.prior as Record<string, unknown> | null) ?? null,
+  };
+}
+
+/** Writes the new state and remembers the reply to this event, in one round trip. */
+export async function saveTurn(
+  em: Em, input: {
+    orgId: string; identityId: string; flow: string; step: string; version: number; data: Record<string, unknown>;
+    accountId: string | null; connectionId: string | null; chatId: string; eventKey: string | null; reply: Record<string, unknown>; now: Date;
+  },
+): Promise<void> {
+  const inbox = input.eventKey
+    ? `; insert into dialog_inbox (identity_id, event_key, org_id, reply, created_at) values (?, ?, ?, ?, ?) on conflict do nothing`
+    : '';
+  await em.execute(
+    `update dialog_states set flow = ?, step = ?, version = ?, data = ?, account_id = ?, connection_id = ?, chat_id = ?, seq = seq + 1, updated_at = ? where identity_id = ?${inbox}`,
+    [input.flow, input.step, input.version, JSON.stringify(input.data), input.accountId, input.connectionId, input.chatId.slice(0, 64), input.now, input.identityId,
+      ...(input.eventKey ? [input.identityId, input.eventKey.slice(0, 100), input.orgId, JSON.stringify(input.reply), input.now] : [])]);
+}
+
+/** Old inbox rows only guard against redeliveries, which come within hours: a week is plenty. */
+export async function pruneDialogInbox(em: Em, before: Date): Promise<number> {
+  const rows = await em.execute<{ n: string }[]>('with d as (delete from dialog_inbox where created_at < ? returning 1) select count(*) as n from d', [before]);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Remembers which chat started a payment, so the receipt goes back there when the bank confirms it. */
+export async function recordDialogPayment(
+  em: Em, input: { orgId: string; paymentId: string; identityId: string; channel: string; connectionId: string | null; chatId: string; now: Date },
+): Promise<void> {
+  await em.execute(
+    `insert into dialog_payments (payment_id, org_id, identity_id, channel, connection_id, chat_id, created_at) values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing`,
+    [input.paymentId, input.orgId, input.identityId, input.channel, input.connectionId, input.chatId.slice(0, 64), input.now]);
+}
+
+/** The resident's messenger chats other than this one, where they last wrote from (the robot sends links there). */
+export async function messengerChats(em: Em, orgId: string, personId: string): Promise<{ channel: string; connectionId: string | null; chatId: string; identityId: string; locale: string }[]> {
+  return em.execute(
+    `select i.channel, s.connection_id as "connectionId", s.chat_id as "chatId", i.id as "identityId", p.locale from identities i
+       join dialog_states s on s.identity_id = i.id join persons p on p.org_id = i.org_id and p.id = i.person_id
+     where i.org_id = ? and i.person_id = ? and i.channel in ('telegram', 'max', 'whatsapp') and s.chat_id is not null
+     order by s.updated_at desc`, [orgId, personId]);
+}
+
+/** Where an identity last wrote from, for a message that is not a reply (a receipt, a staff answer). */
+export async function chatOf(em: Em, orgId: string, identityId: string): Promise<{ channel: string; connectionId: string | null; chatId: string; locale: string } | null> {
+  const [row] = await em.execute<{ channel: string; connectionId: string | null; chatId: string; locale: string }[]>(
+    `select i.channel, s.connection_id as "connectionId", s.chat_id as "chatId", p.locale from identities i
+       join dialog_states s on s.identity_id = i.id join persons p on p.org_id = i.org_id and p.id = i.person_id
+     where i.org_id = ? and i.id = ? and s.chat_id is not null`, [orgId, identityId]);
+  return row ?? null;
+}

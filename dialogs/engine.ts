@@ -1,0 +1,118 @@
+import type { Database } from '../core/infra/database/database.ts';
+import { lockState, saveTurn, upsertIdentity } from '../core/conversations/index.ts';
+import { isLocale, type Clock, type Locale } from '../core/shared/index.ts';
+import type { Flow, Step, StepInput, Transition, Turn } from './flow.ts';
+import { resolveInput, optionsOf } from './input.calc.ts';
+import { makeSerial } from './serial.ts';
+import type { DialogServices } from './services.ts';
+import type { DialogPort, DialogReply, Expectation, InboundEvent, OutboundIntent } from './types.ts';
+
+export type EngineDeps = {
+  readonly db: Database;
+  readonly clock: Clock;
+  readonly flows: readonly Flow[];
+  readonly services: DialogServices;
+  /** A conversation left this long restarts at the menu (default 30 min). */
+  readonly idleMs?: number;
+  /** Engine transactions at once (default 5: half the default pool). */
+  readonly concurrency?: number;
+};
+
+export const MENU = 'menu';
+/** How many steps one event may pass through (a step that moves on at once): a loop in a flow stops here. */
+const MAX_HOPS = 8;
+
+/**
+ * The channel-neutral dialog engine: an event → the current step of the current flow → intents. The state row is
+ * locked for the turn and saved before the replies leave (the caller sends them after this returns).
+ */
+export function makeDialogEngine(deps: EngineDeps): DialogPort {
+  const flows = new Map(deps.flows.map((f) => [f.name, f]));
+  const found = flows.get(MENU);
+  if (!found) throw new Error('the menu flow is required');
+  const menu: Flow = found;
+  const idleMs = deps.idleMs ?? 30 * 60_000;
+  const serial = makeSerial(deps.concurrency ?? 5);
+
+  const stepOf = (flow: string, step: string): Step | undefined => flows.get(flow)?.steps[step];
+  const target = (to: string): { flow: Flow; step: string } => {
+    const [flowName, stepName] = to.split('.', 2) as [string, string | undefined];
+    const flow = flows.get(flowName);
+    if (!flow) throw new Error(`no flow ${flowName}`);
+    if (stepName && !flow.steps[stepName]) throw new Error(`no step ${to}`);
+    return { flow, step: stepName ?? flow.start };
+  };
+
+  async function turnOnce(event: InboundEvent): Promise<DialogReply> {
+    return deps.db.withTenant(event.orgId, async (em) => {
+      const now = deps.clock.now();
+      const hint: Locale = event.localeHint && isLocale(event.localeHint) ? event.localeHint : 'ru';
+      const who = await upsertIdentity(em, { orgId: event.orgId, channel: event.channel, externalId: event.externalUserId, phone: event.channelPhone ?? null, locale: hint, now })
+        ?? await upsertIdentity(em, { orgId: event.orgId, channel: event.channel, externalId: event.externalUserId, phone: event.channelPhone ?? null, locale: hint, now });
+      if (!who) throw new Error('identity could not be created');
+      const state = await lockState(em, { orgId: event.orgId, identityId: who.identityId, personId: who.personId, eventKey: event.eventKey ?? null, initial: { flow: MENU, step: menu.start, version: menu.version }, now });
+      if (state.prior) return state.prior as unknown as DialogReply;
+
+      const turn: Turn = {
+        em, orgId: event.orgId, identityId: who.identityId, personId: who.personId, channel: event.channel, event, now,
+        services: deps.services, locale: isLocale(state.locale) ? state.locale : 'ru', accountId: state.accountId, data: { ...state.data },
+      };
+      const intents: OutboundIntent[] = [];
+      let at = { flow: state.flow, step: state.step };
+      let expect: Expectation = { kind: 'none' };
+
+      const enter = async (to: string, data?: Record<string, unknown>) => {
+        let next = to;
+        for (let hop = 0; hop < MAX_HOPS; hop += 1) {
+          const t = target(next);
+          if (t.flow.name !== at.flow || data) turn.data = data ?? {};
+          at = { flow: t.flow.name, step: t.step };
+          const prompt = await t.flow.steps[t.step]!.prompt(turn);
+          intents.push(...prompt.intents);
+          expect = prompt.expect ?? { kind: 'none' };
+          turn.data._options = optionsOf(prompt.intents);
+          if (!prompt.then) return;
+          next = prompt.then;
+          data = undefined;
+        }
+        throw new Error(`dialog loops at ${at.flow}.${at.step}`);
+      };
+
+      const flow = flows.get(state.flow);
+      const step = stepOf(state.flow, state.step);
+      const input: StepInput = resolveInput(event.input, turn.data._options);
+      if (input.kind === 'command' && (input.command === 'start' || input.command === 'menu')) {
+        await enter(input.command === 'start' && input.arg ? 'link.deepLink' : MENU, input.arg ? { token: input.arg } : undefined);
+      } else if (input.kind === 'end') {
+        await enter(MENU);
+        intents.length = 0;
+      } else if (state.fresh) {
+        await enter(MENU);
+      } else if (!flow || !step || flow.version !== state.version) {
+        // State written by another version of the flow: start over politely instead of misreading it.
+        intents.push({ type: 'text', text: { key: 'dialogs.restarted' } });
+        await enter(MENU);
+      } else if (now.getTime() - state.updatedAt.getTime() > idleMs && !(state.flow === MENU && state.step === menu.start)) {
+        intents.push({ type: 'text', text: { key: 'dialogs.idle' } });
+        await enter(MENU);
+      } else if (!step.handle) {
+        await enter(MENU);
+      } else {
+        const transition: Transition = await step.handle(turn, input);
+        intents.push(...(transition.say ?? []));
+        await enter(transition.to ?? `${state.flow}.${state.step}`, transition.to ? transition.data : turn.data);
+      }
+
+      const reply: DialogReply = { locale: turn.locale, intents, expect, identityId: who.identityId };
+      await saveTurn(em, {
+        orgId: event.orgId, identityId: who.identityId, flow: at.flow, step: at.step, version: flows.get(at.flow)!.version,
+        data: turn.data, accountId: turn.accountId, connectionId: event.connectionId, chatId: event.chatId, eventKey: event.eventKey ?? null, reply: reply as unknown as Record<string, unknown>, now,
+      });
+      return reply;
+    });
+  }
+
+  return {
+    handle: (event) => serial(`${event.orgId}:${event.channel}:${event.externalUserId}`, () => turnOnce(event)),
+  };
+}

@@ -1,0 +1,10 @@
+import type { Flow } from '../flow.ts';
+import { accountsFlow } from './accounts.flow.ts';
+import { debtFlow } from './debt.flow.ts';
+import { linkFlow } from './link.flow.ts';
+import { menuFlow } from './menu.flow.ts';
+import { payFlow } from './pay.flow.ts';
+import { settingsFlow } from './settings.flow.ts';
+
+/** Every flow the resident bots run, on every channel. */
+export const ALL_FLOWS: readonly Flow[] = [menuFlow, linkFlow, accountsFlow, debtFlow, payFlow, settingsFlow];
