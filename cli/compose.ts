@@ -13,6 +13,8 @@ import { makeStaffAuthService, type StaffAuthService } from '../core/staff/index
 import { makeMailer, type Mailer } from '../core/infra/mail/mailer.ts';
 import { makeRegistriesService, type RegistriesService } from '../core/registries/index.ts';
 import { makePaymentsService, makeTbankProvider, type PaymentsService, type PaymentProvider } from '../core/payments/index.ts';
+import { makeChatPending, makeConnections, type ChatPending, type Connections } from '../core/conversations/index.ts';
+import { makeDialogs, type Dialogs } from '../dialogs/dialogs.ts';
 
 
 /** The one plain deps object every role passes down (STYLE.md: no DI container). */
@@ -30,6 +32,10 @@ export type App = {
   readonly auth: StaffAuthService;
   readonly registries: RegistriesService;
   readonly payments: PaymentsService;
+  /** Bot connections (tokens sealed), the web chat's waiting messages, and the dialog engine with its outbound queue. */
+  readonly connections: Connections;
+  readonly chatPending: ChatPending;
+  readonly dialogs: Dialogs;
   /** Where residents and banks reach this service; set by `serve` once it listens. */
   publicUrl: string;
   readonly mailer: Mailer;
@@ -64,6 +70,9 @@ export async function compose(config: Config, options: { migrate?: boolean; logg
       db, clock, secretKey, provider: config.PAYMENT_PROVIDER, extraProviders: tbank, publicUrl: () => app.publicUrl,
     }),
     mailer: makeMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM }),
+    connections: makeConnections({ db, clock, secretKey }),
+    chatPending: makeChatPending({ db, clock }),
+    get dialogs() { return dialogs; },
     close: async () => {
       app.payments.close();
       await schedule.close();
@@ -72,6 +81,11 @@ export async function compose(config: Config, options: { migrate?: boolean; logg
       logger.flush();
     },
   };
+  // Half the pool: a turn may hold its connection while a payment takes a second one (dialogs/serial.ts).
+  const dialogs = makeDialogs({
+    db, clock, queue, payments: app.payments, secretKey, publicUrl: () => app.publicUrl,
+    concurrency: Math.max(1, Math.floor((db.mode === 'pglite' ? 2 : config.DATABASE_POOL_MAX) / 2)),
+  });
   return app;
 }
 

@@ -1,5 +1,5 @@
 import type { Database } from '../core/infra/database/database.ts';
-import { lockState, saveTurn, upsertIdentity } from '../core/conversations/index.ts';
+import { lockState, rememberReply, saveTurn, upsertIdentity } from '../core/conversations/index.ts';
 import { isLocale, type Clock, type Locale } from '../core/shared/index.ts';
 import type { Flow, Step, StepInput, Transition, Turn } from './flow.ts';
 import { resolveInput, optionsOf } from './input.calc.ts';
@@ -44,22 +44,24 @@ export function makeDialogEngine(deps: EngineDeps): DialogPort {
   };
 
   async function turnOnce(event: InboundEvent): Promise<DialogReply> {
-    return deps.db.withTenant(event.orgId, async (em) => {
+    const turned = await deps.db.withTenant(event.orgId, async (em): Promise<{ reply: DialogReply; after: Turn['after']; insertAt: number }> => {
       const now = deps.clock.now();
       const hint: Locale = event.localeHint && isLocale(event.localeHint) ? event.localeHint : 'ru';
       const who = await upsertIdentity(em, { orgId: event.orgId, channel: event.channel, externalId: event.externalUserId, phone: event.channelPhone ?? null, locale: hint, now })
         ?? await upsertIdentity(em, { orgId: event.orgId, channel: event.channel, externalId: event.externalUserId, phone: event.channelPhone ?? null, locale: hint, now });
       if (!who) throw new Error('identity could not be created');
       const state = await lockState(em, { orgId: event.orgId, identityId: who.identityId, personId: who.personId, eventKey: event.eventKey ?? null, initial: { flow: MENU, step: menu.start, version: menu.version }, now });
-      if (state.prior) return state.prior as unknown as DialogReply;
+      if (state.prior) return { reply: state.prior as unknown as DialogReply, after: [], insertAt: 0 };
 
       const turn: Turn = {
         em, orgId: event.orgId, identityId: who.identityId, personId: who.personId, channel: event.channel, event, now,
-        services: deps.services, locale: isLocale(state.locale) ? state.locale : 'ru', accountId: state.accountId, data: { ...state.data },
+        services: deps.services, locale: isLocale(state.locale) ? state.locale : 'ru', accountId: state.accountId, data: { ...state.data }, after: [],
       };
       const intents: OutboundIntent[] = [];
       let at = { flow: state.flow, step: state.step };
       let expect: Expectation = { kind: 'none' };
+      /** Where intents of work after the transaction go: after what the step said, before the next prompt. */
+      let insertAt = 0;
 
       const enter = async (to: string, data?: Record<string, unknown>) => {
         let next = to;
@@ -100,6 +102,7 @@ export function makeDialogEngine(deps: EngineDeps): DialogPort {
       } else {
         const transition: Transition = await step.handle(turn, input);
         intents.push(...(transition.say ?? []));
+        insertAt = intents.length;
         await enter(transition.to ?? `${state.flow}.${state.step}`, transition.to ? transition.data : turn.data);
       }
 
@@ -108,8 +111,15 @@ export function makeDialogEngine(deps: EngineDeps): DialogPort {
         orgId: event.orgId, identityId: who.identityId, flow: at.flow, step: at.step, version: flows.get(at.flow)!.version,
         data: turn.data, accountId: turn.accountId, connectionId: event.connectionId, chatId: event.chatId, eventKey: event.eventKey ?? null, reply: reply as unknown as Record<string, unknown>, now,
       });
-      return reply;
+      return { reply, after: turn.after, insertAt };
     });
+    if (turned.after.length === 0) return turned.reply;
+    const more: OutboundIntent[] = [];
+    for (const work of turned.after) more.push(...await work());
+    const reply: DialogReply = { ...turned.reply, intents: [...turned.reply.intents.slice(0, turned.insertAt), ...more, ...turned.reply.intents.slice(turned.insertAt)] };
+    // A redelivered event must get the whole answer, links included.
+    if (event.eventKey) await deps.db.withTenant(event.orgId, (em) => rememberReply(em, reply.identityId, event.eventKey!, reply));
+    return reply;
   }
 
   return {

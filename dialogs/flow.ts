@@ -16,6 +16,11 @@ export type Turn = {
   locale: Locale;
   accountId: string | null;
   data: Record<string, unknown>;
+  /**
+   * Work that must not run inside the turn's transaction — it opens its own (a payment goes to the bank and back):
+   * run after the state commits, still in the resident's turn order; its intents are added to the reply.
+   */
+  readonly after: (() => Promise<readonly OutboundIntent[]>)[];
 };
 
 /** What a step says when the resident arrives at it. `then` moves on at once (an answer that needs no reply). */

@@ -1,8 +1,11 @@
+import type { Database } from '../core/infra/database/database.ts';
 import type { PaymentsService } from '../core/payments/index.ts';
 import type { OutboundMessage } from './channel.port.ts';
 
 /** What steps use besides their transaction: the payments service (own transactions, the bank) and the keys. */
 export type DialogServices = {
+  /** For work after the turn's transaction (Turn.after): its own transactions. */
+  readonly db: Database;
   readonly payments: PaymentsService;
   readonly secretKey: string;
   /** Where residents reach us (pay links, documents). */

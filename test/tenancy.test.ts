@@ -4,6 +4,10 @@ import { makeAccountsService } from '../core/accounts/index.ts';
 import { makeRegistriesService, storeFile } from '../core/registries/index.ts';
 import { kopecks, systemClock } from '../core/shared/index.ts';
 import { makePaymentsService } from '../core/payments/index.ts';
+import { makeChatPending, makeConnections, recordDialogPayment } from '../core/conversations/index.ts';
+import { saveDocumentFile } from '../core/documents/index.ts';
+import { makeDialogEngine } from '../dialogs/engine.ts';
+import { ALL_FLOWS } from '../dialogs/flows/index.ts';
 import { PLATFORM_TABLES_WITH_ORG_ID } from '../core/infra/database/roles.ts';
 import type { Database } from '../core/infra/database/database.ts';
 import { openTestDatabase, type TestDatabase } from './support/test-database.ts';
@@ -43,7 +47,32 @@ async function fillOrganization(slug: string): Promise<string> {
   const imported = await registries.importPath(orgId, REGISTRY, 'accruals.utf8.txt', { source: 'cli', actor: { userId: null, label: 'tenancy test' }, saveProfileAs: 'Основной' });
   if (imported.status !== 'applied') throw new Error(JSON.stringify(imported.errors));
   await fillPayments(orgId, account.value.id);
+  await fillConversations(orgId, account.value.id);
   return orgId;
+}
+
+/** A bot, a dialog with a handled event, a web-chat message waiting, a chat payment, a file and an appeal. */
+async function fillConversations(orgId: string, accountId: string): Promise<void> {
+  const payments = makePaymentsService({ db, clock: systemClock, secretKey: 't'.repeat(40), provider: 'sandbox', publicUrl: () => 'http://127.0.0.1:9', sandboxRetryMs: [0] });
+  const added = await makeConnections({ db, clock: systemClock, secretKey: 't'.repeat(40) }).add(orgId, { channel: 'telegram', title: 'Бот', token: '123456:ABCDEF-tenancy' });
+  if (!added.ok) throw added.error;
+  const engine = makeDialogEngine({
+    db, clock: systemClock, flows: ALL_FLOWS,
+    services: { db, payments, secretKey: 't'.repeat(40), publicUrl: () => 'http://127.0.0.1:9', fileUrl: () => '', deliver: async () => undefined },
+  });
+  const reply = await engine.handle({ channel: 'webchat', orgId, connectionId: null, externalUserId: 'tenancy', chatId: 'tenancy', eventKey: 'e1', input: { kind: 'command', command: 'start' } });
+  await makeChatPending({ db, clock: systemClock }).add(orgId, 'tenancy', { key: `tenancy:${orgId}`, intents: [] });
+  await db.withTenant(orgId, async (em) => {
+    const [payment] = await em.execute<{ id: string }[]>('select id from payments where org_id = ? limit 1', [orgId]);
+    await recordDialogPayment(em, { orgId, paymentId: payment!.id, identityId: reply.identityId, channel: 'webchat', connectionId: null, chatId: 'tenancy', now: new Date() });
+    const fileId = await saveDocumentFile(em, orgId, { kind: 'attachment', name: 'фото.jpg', mime: 'image/jpeg', data: Buffer.from('jpeg') }, new Date());
+    const [appeal] = await em.execute<{ id: string }[]>(
+      `insert into appeals (id, org_id, number, type, status, urgent, account_id, text, created_at, updated_at)
+       values (gen_random_uuid(), ?, 1, 'question', 'new', false, ?, ?, now(), now()) returning id`, [orgId, accountId, 'Когда будет перерасчёт?']);
+    await em.execute(`insert into appeal_messages (org_id, appeal_id, author, text, attachments, created_at) values (?, ?, 'resident', ?, ?, now())`,
+      [orgId, appeal!.id, 'Когда будет перерасчёт?', JSON.stringify([fileId])]);
+  });
+  payments.close();
 }
 
 /** A collector, and a payment paid through the sandbox bank and partly refunded: every payments table gets rows. */

@@ -78,6 +78,11 @@ export async function saveTurn(
       ...(input.eventKey ? [input.identityId, input.eventKey.slice(0, 100), input.orgId, JSON.stringify(input.reply), input.now] : [])]);
 }
 
+/** Replaces the remembered reply of an event (its later part came after the state was saved). */
+export async function rememberReply(em: Em, identityId: string, eventKey: string, reply: object): Promise<void> {
+  await em.execute('update dialog_inbox set reply = ? where identity_id = ? and event_key = ?', [JSON.stringify(reply), identityId, eventKey.slice(0, 100)]);
+}
+
 /** Old inbox rows only guard against redeliveries, which come within hours: a week is plenty. */
 export async function pruneDialogInbox(em: Em, before: Date): Promise<number> {
   const rows = await em.execute<{ n: string }[]>('with d as (delete from dialog_inbox where created_at < ? returning 1) select count(*) as n from d', [before]);

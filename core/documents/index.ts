@@ -5,3 +5,7 @@ export { qrSvg, qrPng } from './pay-qr.ts';
 
 // NFC tags
 export { ndefUriRecord, ndefHex, ndefTlv } from './ndef.calc.ts';
+export { DOCUMENTS_ENTITIES, DOCUMENT_KINDS } from './documents.entity.ts';
+export type { DocumentKind } from './documents.entity.ts';
+export { saveDocumentFile, loadDocumentFile, signFileRef, checkFileRef, MAX_FILE_BYTES } from './files.ts';
+export type { StoredDocument } from './files.ts';

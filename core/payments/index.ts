@@ -21,6 +21,8 @@ export type { PaymentRecord } from './payment-record.ts';
 export { ledgerBalances } from './ledger.ts';
 export type { LedgerBalance } from './ledger.ts';
 export { accountDebt } from './debt.ts';
+export { RECEIPT_TOPIC } from './notify.ts';
+export { loadPayment } from './payment-record.ts';
 export type { AccountDebt } from './debt.ts';
 export type { PayPage, OrgFace, FoundAccount } from './pay-page.ts';
 export { MIN_PAYMENT, MAX_PAYMENT, IDEMPOTENCY_KEY } from './initiate.ts';

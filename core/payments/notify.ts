@@ -7,6 +7,7 @@ import { PAYMENT_CONTEXT_SQL, readDebtContext, type DebtContext, type DebtContex
 import { executeParts, type SqlPart } from './ledger.ts';
 import { loadPayment, PAYMENT_COLUMNS, paymentEventSql, toPaymentRecord, type PaymentRecord } from './payment-record.ts';
 import { isCredited, nextAction, type StateAction } from './payment-state.ts';
+import type { PaymentStatus } from './payments.entity.ts';
 import type { ProviderName, ProviderNotification } from './provider.port.ts';
 import { settleRequestedRefund } from './refund.ts';
 import { reversePayment } from './reverse.ts';
@@ -58,7 +59,10 @@ export async function applyReport(
       data: { status: report.rawStatus, amount: report.amount, action: settled ? 'settleRefund' : action.kind, mismatch, payload: report.payload },
     });
     const providerId = payment.providerPaymentId ? [] : [{ sql: 'update payments set provider_payment_id = ? where org_id = ? and id = ?', params: [report.providerPaymentId, orgId, payment.id] }];
-    const closing = (to: string): SqlPart[] => [...providerId, event(to)];
+    // A payment started in a chat gets its receipt there once money is taken (the outbox row commits with it).
+    const receipt = (to: string): SqlPart[] => (payment.source === 'bot' && isCredited(to as PaymentStatus) && !isCredited(payment.status)
+      ? [receiptSql(orgId, payment.id, now)] : []);
+    const closing = (to: string): SqlPart[] => [...providerId, event(to), ...receipt(to)];
     if (settled) await executeParts(em, closing((await loadPayment(em, orgId, payment.id))!.status));
     else await perform(em, payment, action, now, readDebtContext(contextRows[0]), closing);
     return mismatch ? 'mismatch' : 'applied';
@@ -92,6 +96,14 @@ async function perform(
       return executeParts(em, closing(await reversePayment(em, { ...payment, status: 'paid' }, rest, randomUUID(), now)));
   }
 }
+
+/** The topic of a chat receipt (dialogs/receipts.ts handles it). */
+export const RECEIPT_TOPIC = 'dialogs.receipt';
+
+const receiptSql = (orgId: string, paymentId: string, now: Date): SqlPart => ({
+  sql: `insert into outbox (org_id, topic, payload, job_id, available_at, created_at, dispatches) values (?, ?, ?, ?, ?, ?, 0)`,
+  params: [orgId, RECEIPT_TOPIC, JSON.stringify({ orgId, paymentId }), `receipt:${paymentId}`, now, now],
+});
 
 const statusSql = (payment: PaymentRecord, to: string, now: Date): SqlPart =>
   ({ sql: 'update payments set status = ?, updated_at = ? where org_id = ? and id = ?', params: [to, now, payment.orgId, payment.id] });

@@ -7,46 +7,43 @@ import { currentAccount, NEED_ACCOUNT, rub } from './common.ts';
 
 /**
  * Starts an СБП payment for the current account and answers with the bank's link and our signed payment page.
- * The chat is remembered, so the receipt comes back here once the bank confirms.
+ * The payment goes to the bank after the turn commits (its own transactions); the chat is remembered, so the
+ * receipt comes back here once the bank confirms. The event key makes a redelivered «pay» the same payment.
  */
-async function startPayment(turn: Turn, amount: Kopecks): Promise<Transition> {
+function startPayment(turn: Turn, amount: Kopecks): Transition {
   if (amount < MIN_PAYMENT || amount > MAX_PAYMENT) return { say: [say('pay.amountRange', { min: rub(MIN_PAYMENT), max: rub(MAX_PAYMENT) })] };
+  const { orgId, identityId, channel, event, services } = turn;
   const accountId = turn.accountId!;
-  const payments = turn.services.payments;
-  const created = await payments.create({
-    orgId: turn.orgId, accountId, amount, method: 'sbp', source: 'bot', idempotencyKey: `bot-${turn.identityId}-${turn.event.eventKey ?? turn.now.getTime()}`.slice(0, 64).replace(/[^\w-]/g, '-'),
+  const idempotencyKey = `bot-${identityId}-${event.eventKey ?? turn.now.getTime()}`.replace(/[^\w-]/g, '-').slice(0, 64);
+  turn.after.push(async (): Promise<OutboundIntent[]> => {
+    const created = await services.payments.create({ orgId, accountId, amount, method: 'sbp', source: 'bot', idempotencyKey });
+    if (!created.ok) return [say('pay.failed')];
+    const payment = created.value;
+    const chats = await services.db.withTenant(orgId, async (em) => {
+      await recordDialogPayment(em, { orgId, paymentId: payment.id, identityId, channel, connectionId: event.connectionId, chatId: event.chatId, now: turn.now });
+      return channel === 'voice' ? messengerChats(em, orgId, turn.personId) : [];
+    });
+    const bank = payment.paymentUrl ?? services.payments.statusUrl(payment.id);
+    const sbp: OutboundIntent = { type: 'link', text: phrase('pay.sbp', { gross: rub(payment.gross) }), url: bank, label: phrase('pay.sbpButton') };
+    if (channel === 'voice') return sendFromCall(turn, chats, sbp, bank);
+    const page = `${services.publicUrl()}/pay/${await services.payments.links.sign({ orgId, purpose: 'account', subjectId: accountId })}`;
+    const fee = payment.fee > 0 && payment.commissionMode === 'external' ? [say('pay.fee', { amount: rub(payment.amount), fee: rub(payment.fee), gross: rub(payment.gross) })] : [];
+    return [...fee, sbp, { type: 'link', text: phrase('pay.page'), url: page, label: phrase('pay.pageButton') }, say('pay.receiptLater')];
   });
-  if (!created.ok) return { say: [say('pay.failed')], to: 'menu' };
-  const payment = created.value;
-  await recordDialogPayment(turn.em, {
-    orgId: turn.orgId, paymentId: payment.id, identityId: turn.identityId, channel: turn.channel,
-    connectionId: turn.event.connectionId, chatId: turn.event.chatId, now: turn.now,
-  });
-  const page = `${turn.services.publicUrl()}/pay/${await payments.links.sign({ orgId: turn.orgId, purpose: 'account', subjectId: accountId })}`;
-  const bank = payment.paymentUrl ?? payments.statusUrl(payment.id);
-  const fee = payment.fee > 0 && payment.commissionMode === 'external' ? say('pay.fee', { amount: rub(payment.amount), fee: rub(payment.fee), gross: rub(payment.gross) }) : null;
-  if (turn.channel === 'voice') return sendFromCall(turn, bank, payment.gross);
-  const intents: OutboundIntent[] = [
-    ...(fee ? [fee] : []),
-    { type: 'link', text: phrase('pay.sbp', { gross: rub(payment.gross) }), url: bank, label: phrase('pay.sbpButton') },
-    { type: 'link', text: phrase('pay.page'), url: page, label: phrase('pay.pageButton') },
-    say('pay.receiptLater'),
-  ];
-  return { say: intents, to: 'menu' };
+  return { to: 'menu' };
 }
 
 /** On a call the link cannot be opened: it goes to the resident's messenger, or by SMS to the number calling. */
-async function sendFromCall(turn: Turn, url: string, gross: number): Promise<Transition> {
-  const [chat] = await messengerChats(turn.em, turn.orgId, turn.personId);
+async function sendFromCall(turn: Turn, chats: Awaited<ReturnType<typeof messengerChats>>, sbp: OutboundIntent, url: string): Promise<OutboundIntent[]> {
+  const chat = chats[0];
   if (chat && (chat.channel === 'telegram' || chat.channel === 'max' || chat.channel === 'whatsapp')) {
     await turn.services.deliver({
       channel: chat.channel, orgId: turn.orgId, connectionId: chat.connectionId, chatId: chat.chatId, locale: isLocale(chat.locale) ? chat.locale : turn.locale,
-      intents: [{ type: 'link', text: phrase('pay.sbp', { gross: rub(gross) }), url, label: phrase('pay.sbpButton') }],
-      expect: { kind: 'none' }, key: `paylink:${turn.identityId}:${turn.event.eventKey ?? turn.now.getTime()}`,
+      intents: [sbp], expect: { kind: 'none' }, key: `paylink:${turn.identityId}:${turn.event.eventKey ?? turn.now.getTime()}`,
     });
-    return { say: [say('pay.sentTo', { channel: chat.channel })], to: 'menu' };
+    return [say('pay.sentTo')];
   }
-  return { say: [say('pay.sentSms'), { type: 'sendLink', url, via: 'sms' }], to: 'menu' };
+  return [say('pay.sentSms'), { type: 'sendLink', url, via: 'sms' }];
 }
 
 export const payFlow: Flow = {
@@ -64,16 +61,14 @@ export const payFlow: Flow = {
         return { intents: [choose(debt.total > 0 ? 'pay.ask' : 'pay.askNoDebt', options, { number: account.number, total: rub(debt.total) })], expect: CHOICE };
       },
       async handle(turn, input) {
-        if (input.kind === 'choice' && input.optionId === 'p.full' && Number(turn.data.total) > 0) {
-          if (!(await currentAccount(turn))) return { to: 'link' };
-          return startPayment(turn, Number(turn.data.total) as Kopecks);
-        }
         if (input.kind === 'choice' && input.optionId === 'p.other') return { to: 'pay.amount' };
         if (input.kind === 'choice' && input.optionId === 'p.menu') return { to: 'menu' };
+        const full = input.kind === 'choice' && input.optionId === 'p.full' && Number(turn.data.total) > 0;
         const typed = inputText(input);
-        const amount = typed ? parseRubles(typed) : null;
-        if (amount?.ok && (await currentAccount(turn))) return startPayment(turn, amount.value);
-        return { say: [say('chooseOption')] };
+        const amount = full ? null : typed ? parseRubles(typed) : null;
+        if (!full && !amount?.ok) return { say: [say('chooseOption')] };
+        if (!(await currentAccount(turn))) return { to: 'link' };
+        return startPayment(turn, full ? Number(turn.data.total) as Kopecks : amount!.ok ? amount!.value : (0 as Kopecks));
       },
     },
     amount: {
@@ -83,7 +78,7 @@ export const payFlow: Flow = {
       async handle(turn, input) {
         if (input.kind === 'choice') return { to: 'menu' };
         const typed = inputText(input);
-        const amount = typed ? parseRubles(typed) : null;
+        const amount = typed ? parseRubles(input.kind === 'dtmf' ? typed.replace('*', ',') : typed) : null;
         if (!amount?.ok) return { say: [say('pay.amountFormat')] };
         if (!(await currentAccount(turn))) return { to: 'link' };
         return startPayment(turn, amount.value);

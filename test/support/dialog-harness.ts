@@ -1,6 +1,7 @@
 import { makeDialogEngine } from '../../dialogs/engine.ts';
 import { ALL_FLOWS } from '../../dialogs/flows/index.ts';
 import type { OutboundMessage } from '../../dialogs/channel.port.ts';
+import type { Flow } from '../../dialogs/flow.ts';
 import type { DialogChannel, DialogReply, InboundInput, OutboundIntent, Phrase } from '../../dialogs/types.ts';
 import { makePaymentsService, type PaymentsService } from '../../core/payments/index.ts';
 import { settableClock, translate, type Locale, type SettableClock } from '../../core/shared/index.ts';
@@ -21,14 +22,14 @@ export type DialogHarness = {
 };
 
 /** The engine over a real database with an organisation of `accounts` accounts and one month of charges. */
-export async function makeDialogHarness(db: Database, slug: string, options: { accounts?: number } = {}): Promise<DialogHarness> {
+export async function makeDialogHarness(db: Database, slug: string, options: { accounts?: number; flows?: readonly Flow[] } = {}): Promise<DialogHarness> {
   const org = await makePaymentsOrg(db, slug, { accounts: options.accounts ?? 3 });
   const clock = settableClock(new Date());
   const payments = makePaymentsService({ db, clock, secretKey: HARNESS_SECRET, provider: 'sandbox', publicUrl: () => 'http://127.0.0.1:9', sandboxRetryMs: [0] });
   const delivered: OutboundMessage[] = [];
   const engine = makeDialogEngine({
-    db, clock, flows: ALL_FLOWS,
-    services: { payments, secretKey: HARNESS_SECRET, publicUrl: () => 'http://127.0.0.1:9', fileUrl: (o, f) => `http://127.0.0.1:9/files/${o}/${f}`, deliver: async (m) => { delivered.push(m); } },
+    db, clock, flows: options.flows ?? ALL_FLOWS,
+    services: { db, payments, secretKey: HARNESS_SECRET, publicUrl: () => 'http://127.0.0.1:9', fileUrl: (o, f) => `http://127.0.0.1:9/files/${o}/${f}`, deliver: async (m) => { delivered.push(m); } },
   });
   let n = 0;
   return {
