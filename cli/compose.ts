@@ -13,7 +13,8 @@ import { makeStaffAuthService, type StaffAuthService } from '../core/staff/index
 import { makeMailer, type Mailer } from '../core/infra/mail/mailer.ts';
 import { makeRegistriesService, type RegistriesService } from '../core/registries/index.ts';
 import { makePaymentsService, makeTbankProvider, type PaymentsService, type PaymentProvider } from '../core/payments/index.ts';
-import { makeChatPending, makeConnections, type ChatPending, type Connections } from '../core/conversations/index.ts';
+import { makeChatPending, makeConnections, makeOrgLookup, type ChatPending, type Connections, type OrgLookup } from '../core/conversations/index.ts';
+import { createHmac } from 'node:crypto';
 import { makeDialogs, type Dialogs } from '../dialogs/dialogs.ts';
 
 
@@ -36,6 +37,9 @@ export type App = {
   readonly connections: Connections;
   readonly chatPending: ChatPending;
   readonly dialogs: Dialogs;
+  readonly orgLookup: OrgLookup;
+  /** What the phone robot platform must send in X-Voice-Secret (VOICE_SECRET, else derived from the service key). */
+  readonly voiceSecret: string;
   /** Where residents and banks reach this service; set by `serve` once it listens. */
   publicUrl: string;
   readonly mailer: Mailer;
@@ -72,6 +76,8 @@ export async function compose(config: Config, options: { migrate?: boolean; logg
     mailer: makeMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM }),
     connections: makeConnections({ db, clock, secretKey }),
     chatPending: makeChatPending({ db, clock }),
+    orgLookup: makeOrgLookup(db),
+    voiceSecret: config.VOICE_SECRET ?? createHmac('sha256', secretKey).update('voice-robot').digest('base64url').slice(0, 32),
     get dialogs() { return dialogs; },
     close: async () => {
       app.payments.close();

@@ -46,6 +46,10 @@ const flatArea = (n: number) => `${30 + ((n * 37) % 60)}.${String((n * 53) % 100
 
 async function seedInto(em: Em, orgId: string): Promise<Omit<DemoSummary, 'created' | 'orgId' | 'name' | 'slug'>> {
   must(insertOrganization(em, orgId, DEMO_ORG), 'organisation');
+  await em.flush();
+  // The bots name the dispatcher at once; the phone robot answers +7 342 200-00-00 and hands over to the operator.
+  await em.execute(`update organizations set dispatcher_phone = '+73422000112', operator_phone = '+73422000100', voice_number = '+73422000000',
+    reading_day_from = 1, reading_day_to = 31 where id = ?`, [orgId]);
   const uk = must(insertRecipient(em, orgId, { ...DEMO_ORG, name: DEMO_ORG.name }), 'recipient УК');
   const water = must(insertRecipient(em, orgId, VODOKANAL), 'recipient водоканал');
   await em.flush();

@@ -6,6 +6,7 @@ import { hooksRoutes } from '../web/hooks.routes.ts';
 import { paymentsApi } from '../web/api/payments.api.ts';
 import type { Config } from '../core/infra/config/config.ts';
 import { translate } from '../core/shared/index.ts';
+import { billCode } from '../core/accounts/index.ts';
 import { compose, type App } from './compose.ts';
 import { seedDemo } from './demo-seed.ts';
 import { ensureDemoAdmin } from './demo-admin.ts';
@@ -13,6 +14,10 @@ import { makeAdminRouter } from '../admin/admin.router.tsx';
 import { startWorker } from './worker.ts';
 import { payRoutes } from '../web/pay/pay.routes.ts';
 import { sandboxRoutes } from '../web/sandbox/sandbox.routes.tsx';
+import { filesRoutes } from '../web/files.routes.ts';
+import { webchatRoutes } from '../bots/webchat/index.ts';
+import { voiceRoutes } from '../bots/voice/index.ts';
+import { botRoutes } from './bots.ts';
 
 export type Running = { readonly app: App; readonly server: Server; readonly url: string; stop(): Promise<void> };
 
@@ -42,7 +47,11 @@ export async function serve(config: Config, options: { quiet?: boolean } = {}): 
   });
   const api = registriesApi({ db: app.db, clock: app.clock, registries: app.registries, logger: app.logger });
   const hooks = hooksRoutes({ payments: app.payments, logger: app.logger });
-  const http = makeHttpApp(app.logger, [healthRoutes({ database: app.db, queue: app.queue, version: app.version, startedAt }), hooks, api, paymentsApi({ db: app.db, clock: app.clock, payments: app.payments }), admin,
+  const secure = publicOrigin?.startsWith('https:') ?? false;
+  const webchat = webchatRoutes({ dialogs: app.dialogs.engine, orgBySlug: app.orgLookup.bySlug, pending: app.chatPending, logger: app.logger, secure });
+  const voice = voiceRoutes({ dialogs: app.dialogs.engine, resolveOrg: async (to) => (await app.orgLookup.byVoiceNumber(to))?.id ?? null, secret: () => app.voiceSecret, logger: app.logger });
+  const files = filesRoutes({ db: app.db, clock: app.clock, secretKey: app.secretKey });
+  const http = makeHttpApp(app.logger, [...botRoutes(app), webchat, voice, files, healthRoutes({ database: app.db, queue: app.queue, version: app.version, startedAt }), hooks, api, paymentsApi({ db: app.db, clock: app.clock, payments: app.payments }), admin,
     payRoutes({ payments: app.payments, clock: app.clock, publicUrl: () => app.publicUrl }), sandboxRoutes({ sandbox: app.payments.sandbox, publicUrl: () => app.publicUrl })]);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = http.listen(config.PORT, config.HOST, () => resolve(s)).once('error', reject);
@@ -57,6 +66,7 @@ export async function serve(config: Config, options: { quiet?: boolean } = {}): 
     if (demoAdmin?.password) say('demoAdmin', { url: `${url}/admin`, email: demoAdmin.email, password: demoAdmin.password });
     const demoPay = demoOrgId ? await demoPayLink(app, demoOrgId) : null;
     if (demoPay) say('demoPayLink', { number: demoPay.number, url: `${url}/pay/${demoPay.token}` });
+    if (demoPay) say('demoChat', { url: `${url}/chat/demo`, number: demoPay.number, code: demoPay.code });
   }
   app.logger.info({ port, mode: app.embedded ? 'embedded' : 'server', startupMs: Date.now() - startedAt.getTime() }, 'serving');
   return {
@@ -73,11 +83,16 @@ export async function serve(config: Config, options: { quiet?: boolean } = {}): 
  * The demo's first account that owes something, as a signed pay link: one click from the console to a payment.
  * Shortest numbers first: the first house keeps the customer's own (100001…), which people type and remember.
  */
-async function demoPayLink(app: App, orgId: string): Promise<{ number: string; token: string } | null> {
+async function demoPayLink(app: App, orgId: string): Promise<{ number: string; token: string; code: string } | null> {
   const [account] = await app.db.withTenant(orgId, (em) => em.execute<{ id: string; number: string }[]>(
     `select a.id, a.number from accounts a where a.org_id = ? and a.status = 'open'
        and exists (select 1 from charges c where c.org_id = a.org_id and c.account_id = a.id and c.to_pay > 0)
      order by length(a.number), a.number limit 1`, [orgId]));
   if (!account) return null;
-  return { number: account.number, token: await app.payments.links.sign({ orgId, purpose: 'account', subjectId: account.id }) };
+  const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Yekaterinburg', year: 'numeric', month: '2-digit' }).format(app.clock.now()).slice(0, 7);
+  return {
+    number: account.number, token: await app.payments.links.sign({ orgId, purpose: 'account', subjectId: account.id }),
+    // The code printed on this month's bill: how a resident proves the account is theirs in the bot.
+    code: billCode(app.secretKey, orgId, account.id, month),
+  };
 }

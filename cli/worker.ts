@@ -1,5 +1,9 @@
 import { completingOutbox, makeOutboxRelay, pruneOutbox, type OutboxRelay } from '../core/infra/outbox/outbox.ts';
 import type { App } from './compose.ts';
+import { RECEIPT_TOPIC } from '../core/payments/index.ts';
+import { sendReceipt } from '../dialogs/receipts.ts';
+import { startBots } from './bots.ts';
+import { PermanentJobError } from '../core/infra/queue/queue.port.ts';
 
 export const TOPICS = { prune: 'maintenance.prune', reconcile: 'payments.reconcile' } as const;
 
@@ -21,10 +25,17 @@ export async function startWorker(app: App): Promise<{ stop(): Promise<void> }> 
     if (summary.asked > 0) app.logger.info(summary, 'reconciled pending payments');
   });
   await app.schedule.upsert('payments-reconcile', '*/5 * * * *', app.config.TZ_DEFAULT, TOPICS.reconcile);
+  // Resident bots: receipts of chat payments; the channels' runners and outbound queues (cli/bots.ts).
+  work(RECEIPT_TOPIC, async (job) => {
+    const { orgId, paymentId } = job.payload as { orgId?: unknown; paymentId?: unknown };
+    if (typeof orgId !== 'string' || typeof paymentId !== 'string') throw new PermanentJobError('receipt job without orgId/paymentId');
+    await sendReceipt({ db: app.db, payments: app.payments, deliver: app.dialogs.deliver }, orgId, paymentId);
+  });
+  const bots = await startBots(app, work);
   const relay: OutboxRelay = makeOutboxRelay({
     db: app.db, queue: app.queue, clock: app.clock,
     onError: (e) => app.logger.warn({ err: e }, 'outbox relay could not enqueue; rows stay for the next try'),
   });
   relay.start();
-  return { stop: () => relay.stop() };
+  return { stop: async () => { await bots.stop(); await relay.stop(); } };
 }

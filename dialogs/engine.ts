@@ -2,7 +2,7 @@ import type { Database } from '../core/infra/database/database.ts';
 import { lockState, rememberReply, saveTurn, upsertIdentity } from '../core/conversations/index.ts';
 import { isLocale, type Clock, type Locale } from '../core/shared/index.ts';
 import type { Flow, Step, StepInput, Transition, Turn } from './flow.ts';
-import { resolveInput, optionsOf } from './input.calc.ts';
+import { resolveInput, optionsOf } from './resolve-input.ts';
 import { makeSerial } from './serial.ts';
 import type { DialogServices } from './services.ts';
 import type { DialogPort, DialogReply, Expectation, InboundEvent, OutboundIntent } from './types.ts';

@@ -57,7 +57,8 @@ export class Migration20261126094742_dialogs extends Migration {
     this.addSql(`alter table "appeal_messages" add constraint "appeal_messages_org_id_foreign" foreign key ("org_id") references "organizations" ("id") on update cascade;`);
     this.addSql(`alter table "appeal_messages" add constraint "appeal_messages_appeal_id_foreign" foreign key ("appeal_id") references "appeals" ("id") on update cascade;`);
 
-    this.addSql(`alter table "organizations" add column "reading_day_from" smallint null, add column "reading_day_to" smallint null, add column "dispatcher_phone" varchar(16) null, add column "operator_phone" varchar(16) null;`);
+    this.addSql(`alter table "organizations" add column "reading_day_from" smallint null, add column "reading_day_to" smallint null, add column "dispatcher_phone" varchar(16) null, add column "operator_phone" varchar(16) null, add column "voice_number" varchar(16) null;`);
+    this.addSql(`alter table "organizations" add constraint "organizations_voice_number_unique" unique ("voice_number");`);
 
     for (const table of TENANT_TABLES) {
       this.addSql(`alter table "${table}" enable row level security;`);
@@ -72,7 +73,18 @@ export class Migration20261126094742_dialogs extends Migration {
          exception when invalid_text_representation then return; end $$;`);
     this.addSql(`create function fp_bot_connections(p_channel text) returns setof bot_connections language sql stable security definer set search_path = public as
       $$ select * from bot_connections where channel = p_channel and active order by created_at $$;`);
-    for (const fn of ['fp_bot_connection(text)', 'fp_bot_connections(text)']) {
+    // The phone robot names the organisation by the number called, before any tenant is known.
+    this.addSql(`create function fp_org_id_by_voice_number(p_number text) returns uuid language sql stable security definer set search_path = public as
+      $$ select id from organizations where voice_number = p_number and active $$;`);
+    // A channel sender holds a file id (from a message in its queue), not a tenant: the file names its organisation.
+    this.addSql(`create function fp_document_file_org(p_id text) returns uuid language plpgsql stable security definer set search_path = public as
+      $$ begin return (select org_id from document_files where id = p_id::uuid);
+         exception when invalid_text_representation then return null; end $$;`);
+    // The platform's bot hears a resident without knowing the organisation: the one they last talked to.
+    this.addSql(`create function fp_identity_org(p_channel text, p_external text) returns uuid language sql stable security definer set search_path = public as
+      $$ select i.org_id from identities i join dialog_states s on s.identity_id = i.id
+         where i.channel = p_channel and i.external_id = p_external order by s.updated_at desc limit 1 $$;`);
+    for (const fn of ['fp_bot_connection(text)', 'fp_bot_connections(text)', 'fp_org_id_by_voice_number(text)', 'fp_document_file_org(text)', 'fp_identity_org(text, text)']) {
       this.addSql(`revoke all on function ${fn} from public;`);
       this.addSql(`grant execute on function ${fn} to familypay_app;`);
     }
@@ -81,6 +93,9 @@ export class Migration20261126094742_dialogs extends Migration {
   }
 
   override async down(): Promise<void> {
+    this.addSql(`drop function if exists fp_identity_org(text, text);`);
+    this.addSql(`drop function if exists fp_document_file_org(text);`);
+    this.addSql(`drop function if exists fp_org_id_by_voice_number(text);`);
     this.addSql(`drop function if exists fp_bot_connections(text);`);
     this.addSql(`drop function if exists fp_bot_connection(text);`);
     this.addSql(`alter table "appeal_messages" drop constraint "appeal_messages_appeal_id_foreign";`);
@@ -101,7 +116,7 @@ export class Migration20261126094742_dialogs extends Migration {
 
     this.addSql(`drop table if exists "appeal_messages" cascade;`);
 
-    this.addSql(`alter table "organizations" drop column "reading_day_from", drop column "reading_day_to", drop column "dispatcher_phone", drop column "operator_phone";`);
+    this.addSql(`alter table "organizations" drop column "reading_day_from", drop column "reading_day_to", drop column "dispatcher_phone", drop column "operator_phone", drop column "voice_number";`);
   }
 
 }

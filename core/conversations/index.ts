@@ -8,3 +8,6 @@ export { upsertIdentity, lockState, saveTurn, rememberReply, pruneDialogInbox, r
 export type { TurnIdentity, StoredState } from './turns.repo.ts';
 export { makeChatPending, PENDING_PAGE_SIZE } from './pending.ts';
 export type { ChatPending } from './pending.ts';
+export { makeOrgLookup } from './org-lookup.ts';
+export type { OrgLookup, PublicOrg } from './org-lookup.ts';
+export { makePlatformOrg } from './platform-org.ts';

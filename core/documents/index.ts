@@ -9,3 +9,5 @@ export { DOCUMENTS_ENTITIES, DOCUMENT_KINDS } from './documents.entity.ts';
 export type { DocumentKind } from './documents.entity.ts';
 export { saveDocumentFile, loadDocumentFile, signFileRef, checkFileRef, MAX_FILE_BYTES } from './files.ts';
 export type { StoredDocument } from './files.ts';
+export { makeFileSource } from './file-source.ts';
+export type { FileSource } from './file-source.ts';

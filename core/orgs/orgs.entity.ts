@@ -53,6 +53,8 @@ export const Organization = defineEntity({
     /** The emergency dispatcher's phone the bot names at once, and the number the phone robot transfers to. */
     dispatcherPhone: p.string().length(16).nullable(),
     operatorPhone: p.string().length(16).nullable(),
+    /** The number residents call to reach the phone robot; its turns name it in `to`. */
+    voiceNumber: p.string().length(16).nullable().unique(),
     active: p.boolean().default(true),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),

@@ -1,7 +1,7 @@
 import type { LinkedAccount } from '../../core/accounts/index.ts';
 import { EMERGENCY_CATEGORIES, fileAppeal, type EmergencyCategory } from '../../core/appeals/index.ts';
 import { MAX_FILE_BYTES } from '../../core/documents/index.ts';
-import { choose, CHOICE, option, say, TEXT, type Flow, type Transition, type Turn } from '../flow.ts';
+import { choose, CHOICE, literal, option, say, TEXT, type Flow, type Transition, type Turn } from '../flow.ts';
 import { accountTitle, currentAccount, orgFacts } from './common.ts';
 import { keepAttachment, MIN_APPEAL_TEXT, spokenText } from './question.flow.ts';
 
@@ -60,7 +60,7 @@ export const emergencyFlow: Flow = {
       async prompt(turn) {
         const account = await currentAccount(turn);
         if (!account) return { intents: [], then: 'emergency.typedAddress' };
-        const options = [option('ea.account', 'emergency.accountAddress', { address: accountTitle(account) }), option('ea.other', 'emergency.otherAddress'), option('ea.menu', 'back')];
+        const options = [literal('ea.account', accountTitle(account)), option('ea.other', 'emergency.otherAddress'), option('ea.menu', 'back')];
         return { intents: [choose('emergency.askAddress', options)], expect: CHOICE };
       },
       async handle(turn, input) {

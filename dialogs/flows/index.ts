@@ -5,6 +5,8 @@ import { linkFlow } from './link.flow.ts';
 import { menuFlow } from './menu.flow.ts';
 import { payFlow } from './pay.flow.ts';
 import { settingsFlow } from './settings.flow.ts';
+import { emergencyFlow } from './emergency.flow.ts';
+import { questionFlow } from './question.flow.ts';
 
 /** Every flow the resident bots run, on every channel. */
-export const ALL_FLOWS: readonly Flow[] = [menuFlow, linkFlow, accountsFlow, debtFlow, payFlow, settingsFlow];
+export const ALL_FLOWS: readonly Flow[] = [menuFlow, linkFlow, accountsFlow, debtFlow, payFlow, settingsFlow, emergencyFlow, questionFlow];

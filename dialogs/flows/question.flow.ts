@@ -42,9 +42,8 @@ async function takeQuestion(turn: Turn, input: StepInput): Promise<Transition> {
     const to = { 'q.mine': 'question.mine', 'q.new': 'question.ask', 'q.menu': 'menu' }[input.optionId];
     return to ? { to } : { say: [say('chooseOption')] };
   }
-  const text = input.kind === 'file' ? input.caption?.trim() ?? '' : spokenText(input);
-  if (input.kind === 'file' && text.length < MIN_APPEAL_TEXT) return { say: [say('question.textFirst')] };
-  if (text === null || text.length < MIN_APPEAL_TEXT) return { say: [say('question.tooShort')] };
+  const text = input.kind === 'file' ? input.caption?.trim() ?? '' : spokenText(input) ?? '';
+  if (text.length < MIN_APPEAL_TEXT) return { say: [say(input.kind === 'file' ? 'question.textFirst' : 'question.tooShort')] };
   if (await overLimit(turn.em, limit(turn), turn.now)) return { say: [say('question.tooMany')], to: 'menu' };
   if (input.kind === 'file') {
     const kept = await keepAttachment(turn, input.file);

@@ -1,0 +1,47 @@
+import { makePlatformOrg } from '../core/conversations/index.ts';
+import { makeFileSource } from '../core/documents/index.ts';
+import { maxRoutes, makeMaxSender, startMax } from '../bots/max/index.ts';
+import { makeTelegramSender, startTelegram, telegramRoutes } from '../bots/telegram/index.ts';
+import { makeWebchatSender } from '../bots/webchat/index.ts';
+import { whatsappInboundHandler, WHATSAPP_TOPICS } from '../bots/whatsapp/wa.jobs.ts';
+import { OUTBOUND_LIMITS, outboundHandler, outboundTopic } from '../dialogs/outbound.ts';
+import type { Router } from 'express';
+import type { App } from './compose.ts';
+
+/** The organisation behind a platform bot's resident: the signed start token, else the one they last talked to. */
+const platformOrg = (app: App, channel: 'telegram' | 'max') => makePlatformOrg(app.db, async (token) => {
+  const claims = await app.payments.links.verify(token);
+  return claims.ok ? claims.value.orgId : null;
+}, channel);
+
+/** The messengers' webhooks (`serve`): Telegram and MAX, each checking its secret header before anything else. */
+export function botRoutes(app: App): Router[] {
+  return [
+    telegramRoutes({ connections: app.connections, gateway: app.dialogs.gateway, logger: app.logger, orgForPlatformBot: platformOrg(app, 'telegram'), client: { apiRoot: app.config.TELEGRAM_API_URL } }),
+    maxRoutes({ connections: app.connections, gateway: app.dialogs.gateway, logger: app.logger, orgForPlatformBot: platformOrg(app, 'max'), baseUrl: app.config.MAX_API_URL }),
+  ];
+}
+
+/**
+ * The bots' side of the worker: webhooks registered (https) or long polls started (a laptop, embedded mode), and
+ * one rate-limited consumer per outbound channel. WhatsApp's outbound queue belongs to `familypay whatsapp`.
+ * Long polling suits one worker: Telegram refuses a second poller of the same bot (409).
+ */
+export async function startBots(app: App, work: App['queue']['work']): Promise<{ stop(): Promise<void> }> {
+  const files = makeFileSource(app.db);
+  const publicUrl = app.config.PUBLIC_URL ?? app.publicUrl;
+  const telegram = await startTelegram({
+    connections: app.connections, gateway: app.dialogs.gateway, logger: app.logger, files, publicUrl,
+    apiRoot: app.config.TELEGRAM_API_URL, orgForPlatformBot: platformOrg(app, 'telegram'),
+  });
+  const max = await startMax({
+    connections: app.connections, gateway: app.dialogs.gateway, logger: app.logger, files, publicUrl,
+    baseUrl: app.config.MAX_API_URL, orgForPlatformBot: platformOrg(app, 'max'),
+  });
+  work(outboundTopic('telegram'), outboundHandler(makeTelegramSender(app.connections, files, { apiRoot: app.config.TELEGRAM_API_URL })),
+    { concurrency: 10, limiter: OUTBOUND_LIMITS.telegram });
+  work(outboundTopic('max'), outboundHandler(makeMaxSender(app.connections, files, { baseUrl: app.config.MAX_API_URL })), { concurrency: 10, limiter: OUTBOUND_LIMITS.max });
+  work(outboundTopic('webchat'), outboundHandler(makeWebchatSender(app.chatPending)), { concurrency: 4 });
+  work(WHATSAPP_TOPICS.inbound, whatsappInboundHandler(app.dialogs.gateway), { concurrency: 4 });
+  return { stop: async () => { await Promise.all([telegram.stop(), max.stop()]); } };
+}
