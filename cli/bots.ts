@@ -1,4 +1,6 @@
-import { makePlatformOrg } from '../core/conversations/index.ts';
+import { EventEmitter } from 'node:events';
+import { makePlatformOrg, makeWhatsappMayWrite } from '../core/conversations/index.ts';
+import { whatsappCommand } from '../bots/whatsapp/whatsapp-command.ts';
 import { makeFileSource } from '../core/documents/index.ts';
 import { maxRoutes, makeMaxSender, startMax } from '../bots/max/index.ts';
 import { makeTelegramSender, startTelegram, telegramRoutes } from '../bots/telegram/index.ts';
@@ -43,5 +45,23 @@ export async function startBots(app: App, work: App['queue']['work']): Promise<{
   work(outboundTopic('max'), outboundHandler(makeMaxSender(app.connections, files, { baseUrl: app.config.MAX_API_URL })), { concurrency: 10, limiter: OUTBOUND_LIMITS.max });
   work(outboundTopic('webchat'), outboundHandler(makeWebchatSender(app.chatPending)), { concurrency: 4 });
   work(WHATSAPP_TOPICS.inbound, whatsappInboundHandler(app.dialogs.gateway), { concurrency: 4 });
-  return { stop: async () => { await Promise.all([telegram.stop(), max.stop()]); } };
+  // Embedded mode is one process (PGlite allows no second one): WhatsApp sessions, if any, run here too.
+  const whatsappStop = new EventEmitter();
+  const whatsapp = app.embedded && (await app.connections.list('whatsapp')).some((c) => c.active)
+    ? whatsappProcess(app, [], whatsappStop) : undefined;
+  return {
+    stop: async () => {
+      whatsappStop.emit('SIGTERM');
+      await Promise.all([telegram.stop(), max.stop(), whatsapp]);
+    },
+  };
+}
+
+/** `familypay whatsapp`: one Chromium session per active WhatsApp connection, through the queues. */
+export function whatsappProcess(app: App, args: readonly string[], signals?: EventEmitter): Promise<number> {
+  return whatsappCommand({
+    connections: app.connections, queue: app.queue, files: makeFileSource(app.db), mayWrite: makeWhatsappMayWrite(app.db), logger: app.logger,
+    dataDir: app.config.DATA_DIR, chromiumPath: app.config.CHROMIUM_PATH, paceMs: app.config.WHATSAPP_PACE_MS,
+    ...(signals ? { signals } : {}),
+  }, args);
 }

@@ -11,6 +11,7 @@ import { verifyCommand } from './verify-command.ts';
 import { importCommand } from './import-command.ts';
 import { serve } from './serve.ts';
 import { startWorker } from './worker.ts';
+import { whatsappProcess } from './bots.ts';
 
 /** Console output of the CLI is for the operator at the terminal: Russian, from locales/. */
 const say = (key: string, vars: Readonly<Record<string, unknown>> = {}) => console.log(translate('ru', `cli.${key}`, vars));
@@ -92,6 +93,12 @@ async function main(argv: string[]): Promise<void> {
     case 'links': {
       const app = await compose(config);
       try { process.exitCode = await linksCommand(app, rest); } finally { await app.close(); }
+      return;
+    }
+    case 'whatsapp': {
+      // Handles SIGINT/SIGTERM itself: the sessions close their browsers before the process ends.
+      const app = await compose(config);
+      try { process.exitCode = await whatsappProcess(app, rest); } finally { await app.close(); }
       return;
     }
     case 'help': case '--help': case '-h':

@@ -82,4 +82,26 @@ describe('dialog engine', () => {
     const steps = replies.map((r) => (optionIds(r).includes('m.link') ? 'menu' : 'ask'));
     expect(steps).toEqual(['ask', 'menu', 'ask', 'menu', 'ask']);
   });
+
+  it('links a caller at once when the organisation recorded their number for the account, and hands over to the operator', async () => {
+    const account = h.org.accounts[2]!;
+    await test.db.withTenant(h.org.orgId, async (em) => {
+      const [person] = await em.execute<{ id: string }[]>(`insert into persons (id, org_id, full_name, locale, created_at) values (gen_random_uuid(), ?, null, 'ru', now()) returning id`, [h.org.orgId]);
+      await em.execute(`insert into contacts (id, org_id, person_id, kind, value, consent_service, consent_marketing, created_at) values (gen_random_uuid(), ?, ?, 'phone', '+79120000077', false, false, now())`, [h.org.orgId, person!.id]);
+      await em.execute(`insert into account_links (id, org_id, account_id, person_id, relation, proof, created_at) values (gen_random_uuid(), ?, ?, ?, 'payer', 'import', now())`, [h.org.orgId, account.id, person!.id]);
+      await em.execute(`update organizations set operator_phone = '+73422000100' where id = ?`, [h.org.orgId]);
+    });
+    const call = await h.send('79120000077', { kind: 'command', command: 'start' }, { channel: 'voice', phone: '+79120000077' });
+    expect(readable(call)[0]).toContain('по номеру телефона');
+    expect(optionIds(call)).toContain('m.debt');
+    expect(optionIds(call)).toContain('m.operator');
+    const [proof] = await test.db.withTenant(h.org.orgId, (em) => em.execute<{ proof: string }[]>(
+      `select l.proof from account_links l join identities i on i.person_id = l.person_id where i.external_id = '79120000077' and l.account_id = ?`, [account.id]));
+    expect(proof?.proof).toBe('phone_match');
+    const operator = await h.send('79120000077', { kind: 'choice', optionId: 'm.operator' }, { channel: 'voice' });
+    expect(operator.intents[0]).toMatchObject({ type: 'transfer', to: '+73422000100' });
+    // An unknown caller gets no account.
+    const stranger = await h.send('79990000000', { kind: 'command', command: 'start' }, { channel: 'voice', phone: '+79990000000' });
+    expect(optionIds(stranger)).toContain('m.link');
+  });
 });

@@ -70,3 +70,13 @@ export async function identityFacts(em: Em, orgId: string, identityId: string): 
     'select phone, consent_notifications from identities where org_id = ? and id = ?', [orgId, identityId]);
   return { phone: row?.phone ?? null, consent: row?.consent_notifications ?? false };
 }
+
+/** Open accounts whose payer the organisation recorded with this phone (registry or staff), at most `limit`. */
+export async function accountsByRecordedPhone(em: Em, orgId: string, phone: string, limit = 4): Promise<string[]> {
+  const rows = await em.execute<{ account_id: string }[]>(
+    `select distinct l.account_id from contacts c
+       join account_links l on l.org_id = c.org_id and l.person_id = c.person_id and l.proof in ('import', 'staff')
+       join accounts a on a.org_id = l.org_id and a.id = l.account_id and a.status = 'open'
+     where c.org_id = ? and c.kind = 'phone' and c.value = ? limit ?`, [orgId, phone, limit]);
+  return rows.map((r) => r.account_id);
+}

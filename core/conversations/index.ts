@@ -11,3 +11,4 @@ export type { ChatPending } from './pending.ts';
 export { makeOrgLookup } from './org-lookup.ts';
 export type { OrgLookup, PublicOrg } from './org-lookup.ts';
 export { makePlatformOrg } from './platform-org.ts';
+export { makeWhatsappMayWrite } from './whatsapp-consent.ts';
