@@ -1,5 +1,5 @@
 import type { Database } from '../core/infra/database/database.ts';
-import { lockState, rememberReply, saveTurn, upsertIdentity } from '../core/conversations/index.ts';
+import { openTurn, rememberReply, saveTurn } from '../core/conversations/index.ts';
 import { isLocale, type Clock, type Locale } from '../core/shared/index.ts';
 import type { Flow, Step, StepInput, Transition, Turn } from './flow.ts';
 import { resolveInput, optionsOf } from './resolve-input.ts';
@@ -44,13 +44,15 @@ export function makeDialogEngine(deps: EngineDeps): DialogPort {
   };
 
   async function turnOnce(event: InboundEvent): Promise<DialogReply> {
-    const turned = await deps.db.withTenant(event.orgId, async (em): Promise<{ reply: DialogReply; after: Turn['after']; insertAt: number }> => {
+    // No tenant yet: the turn's first round trip sets it, with the resident's lock and state (openTurn).
+    const turned = await deps.db.withoutTenant(async (em): Promise<{ reply: DialogReply; after: Turn['after']; insertAt: number }> => {
       const now = deps.clock.now();
       const hint: Locale = event.localeHint && isLocale(event.localeHint) ? event.localeHint : 'ru';
-      const who = await upsertIdentity(em, { orgId: event.orgId, channel: event.channel, externalId: event.externalUserId, phone: event.channelPhone ?? null, locale: hint, now })
-        ?? await upsertIdentity(em, { orgId: event.orgId, channel: event.channel, externalId: event.externalUserId, phone: event.channelPhone ?? null, locale: hint, now });
-      if (!who) throw new Error('identity could not be created');
-      const state = await lockState(em, { orgId: event.orgId, identityId: who.identityId, personId: who.personId, eventKey: event.eventKey ?? null, initial: { flow: MENU, step: menu.start, version: menu.version }, now });
+      const who = await openTurn(em, {
+        orgId: event.orgId, channel: event.channel, externalId: event.externalUserId, phone: event.channelPhone ?? null, locale: hint,
+        eventKey: event.eventKey ?? null, initial: { flow: MENU, step: menu.start, version: menu.version }, now,
+      });
+      const state = who.state;
       if (state.prior) return { reply: state.prior as unknown as DialogReply, after: [], insertAt: 0 };
 
       const turn: Turn = {

@@ -1,7 +1,8 @@
 import type { Em } from '../infra/database/database.ts';
+import { TENANT_SETTING } from '../infra/database/roles.ts';
 
-/** The resident behind a channel identity, created on their first event (a person with no name yet). */
-export type TurnIdentity = { readonly identityId: string; readonly personId: string; readonly created: boolean };
+/** The resident behind a channel identity (a person with no name yet is created on their first event). */
+export type TurnIdentity = { readonly identityId: string; readonly personId: string };
 
 export type StoredState = {
   readonly flow: string;
@@ -17,48 +18,46 @@ export type StoredState = {
   readonly prior: Record<string, unknown> | null;
 };
 
-/**
- * Finds or creates the identity (and its person) in one statement. Two first events of one resident racing in two
- * processes meet the unique key: the loser inserts nothing and reads the winner's row on its retry.
- */
-export async function upsertIdentity(
-  em: Em, input: { orgId: string; channel: string; externalId: string; phone: string | null; locale: string; now: Date },
-): Promise<TurnIdentity | null> {
-  const rows = await em.execute<{ id: string; person_id: string; created: boolean }[]>(
-    `with existing as (select id, person_id from identities where org_id = ? and channel = ? and external_id = ?),
-       np as (insert into persons (id, org_id, full_name, locale, created_at)
-              select gen_random_uuid(), ?, null, ?, ? where not exists (select 1 from existing) returning id),
-       ni as (insert into identities (id, org_id, person_id, channel, external_id, phone, consent_notifications, created_at)
-              select gen_random_uuid(), ?, np.id, ?, ?, ?, false, ? from np
-              on conflict (org_id, channel, external_id) do nothing returning id, person_id)
-     select id, person_id, false as created from existing union all select id, person_id, true from ni`,
-    [input.orgId, input.channel, input.externalId, input.orgId, input.locale, input.now,
-      input.orgId, input.channel, input.externalId, input.phone, input.now]);
-  const row = rows[0];
-  return row ? { identityId: row.id, personId: row.person_id, created: row.created === true } : null;
-}
+export type TurnStart = {
+  orgId: string; channel: string; externalId: string; phone: string | null; locale: string; eventKey: string | null;
+  initial: { flow: string; step: string; version: number }; now: Date;
+};
 
 /**
- * Locks the identity's dialog state for the rest of the transaction (events of one resident apply one at a time,
- * whichever process took them) and reads it with the person's language and any reply already given to this event.
+ * Opens a resident's turn in one round trip, in a transaction with no tenant yet: sets the tenant, takes the
+ * resident's lock (events of one resident apply one at a time, whichever process took them), finds or creates the
+ * identity with its person and its dialog state, and reads the state with the person's language and any reply
+ * already given to this very event. The identity is named by its natural key throughout, so no statement waits
+ * for another's result.
  */
-export async function lockState(
-  em: Em, input: { orgId: string; identityId: string; personId: string; eventKey: string | null; initial: { flow: string; step: string; version: number }; now: Date },
-): Promise<StoredState> {
-  const [, rows] = await em.execute<[unknown, Record<string, unknown>[]]>(
-    `insert into dialog_states (identity_id, org_id, flow, step, version, data, account_id, seq, updated_at)
-       values (?, ?, ?, ?, ?, '{}', null, 0, ?) on conflict (identity_id) do nothing;
-     select s.flow, s.step, s.version, s.data, s.account_id, s.seq, s.updated_at,
-       (select locale from persons where org_id = s.org_id and id = ?) as locale,
-       (select reply from dialog_inbox where identity_id = s.identity_id and event_key = ?) as prior
-     from dialog_states s where s.identity_id = ? for update`,
-    [input.identityId, input.orgId, input.initial.flow, input.initial.step, input.initial.version, input.now,
-      input.personId, input.eventKey ?? '', input.identityId]);
-  const row = rows[0]!;
+export async function openTurn(em: Em, input: TurnStart): Promise<TurnIdentity & { state: StoredState }> {
+  const who = [input.orgId, input.channel, input.externalId];
+  const [, , , , rows] = await em.execute<[unknown, unknown, unknown, unknown, Record<string, unknown>[]]>(
+    `select set_config('${TENANT_SETTING}', ?, true);
+     select pg_advisory_xact_lock(hashtextextended(?, 0));
+     with existing as (select id from identities where org_id = ? and channel = ? and external_id = ?),
+       np as (insert into persons (id, org_id, full_name, locale, created_at)
+              select gen_random_uuid(), ?, null, ?, ? where not exists (select 1 from existing) returning id)
+     insert into identities (id, org_id, person_id, channel, external_id, phone, consent_notifications, created_at)
+       select gen_random_uuid(), ?, np.id, ?, ?, ?, false, ? from np;
+     insert into dialog_states (identity_id, org_id, flow, step, version, data, account_id, seq, updated_at)
+       select id, org_id, ?, ?, ?, '{}', null, 0, ? from identities where org_id = ? and channel = ? and external_id = ?
+       on conflict (identity_id) do nothing;
+     select i.id as identity_id, i.person_id, s.flow, s.step, s.version, s.data, s.account_id, s.seq, s.updated_at, p.locale,
+       (select reply from dialog_inbox where identity_id = i.id and event_key = ?) as prior
+     from identities i join dialog_states s on s.identity_id = i.id join persons p on p.org_id = i.org_id and p.id = i.person_id
+     where i.org_id = ? and i.channel = ? and i.external_id = ?`,
+    [input.orgId, `dialog:${who.join(':')}`, ...who, input.orgId, input.locale, input.now, ...who, input.phone, input.now,
+      input.initial.flow, input.initial.step, input.initial.version, input.now, ...who, input.eventKey ?? '', ...who]);
+  const row = rows[0];
+  if (!row) throw new Error('dialog state could not be opened');
   return {
-    flow: String(row.flow), step: String(row.step), version: Number(row.version), data: (row.data ?? {}) as Record<string, unknown>,
-    accountId: (row.account_id as string | null) ?? null, seq: Number(row.seq), updatedAt: new Date(row.updated_at as string),
-    fresh: Number(row.seq) === 0, locale: String(row.locale ?? 'ru'), prior: (row.prior as Record<string, unknown> | null) ?? null,
+    identityId: String(row.identity_id), personId: String(row.person_id),
+    state: {
+      flow: String(row.flow), step: String(row.step), version: Number(row.version), data: (row.data ?? {}) as Record<string, unknown>,
+      accountId: (row.account_id as string | null) ?? null, seq: Number(row.seq), updatedAt: new Date(row.updated_at as string),
+      fresh: Number(row.seq) === 0, locale: String(row.locale ?? 'ru'), prior: (row.prior as Record<string, unknown> | null) ?? null,
+    },
   };
 }
 

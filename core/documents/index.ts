@@ -9,5 +9,9 @@ export { DOCUMENTS_ENTITIES, DOCUMENT_KINDS } from './documents.entity.ts';
 export type { DocumentKind } from './documents.entity.ts';
 export { saveDocumentFile, loadDocumentFile, signFileRef, checkFileRef, MAX_FILE_BYTES } from './files.ts';
 export type { StoredDocument } from './files.ts';
+
+// Statements sent to residents (the bots' «debt structure»)
+export { groupDebtLines, renderDebtStatement } from './debt-statement.ts';
+export type { DebtStatementLine, DebtPeriodRow, DebtServiceGroup, DebtStructure, DebtStatementLabels, DebtStatementInput } from './debt-statement.ts';
 export { makeFileSource } from './file-source.ts';
 export type { FileSource } from './file-source.ts';

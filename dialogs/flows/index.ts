@@ -7,6 +7,8 @@ import { payFlow } from './pay.flow.ts';
 import { settingsFlow } from './settings.flow.ts';
 import { emergencyFlow } from './emergency.flow.ts';
 import { questionFlow } from './question.flow.ts';
+import { readingsFlow } from './readings.flow.ts';
+import { structureFlow } from './structure.flow.ts';
 
 /** Every flow the resident bots run, on every channel. */
-export const ALL_FLOWS: readonly Flow[] = [menuFlow, linkFlow, accountsFlow, debtFlow, payFlow, settingsFlow, emergencyFlow, questionFlow];
+export const ALL_FLOWS: readonly Flow[] = [menuFlow, linkFlow, accountsFlow, debtFlow, payFlow, settingsFlow, emergencyFlow, questionFlow, readingsFlow, structureFlow];
