@@ -20,6 +20,7 @@ export type Dialogs = {
 
 export function makeDialogs(deps: {
   db: Database; clock: Clock; queue: QueuePort; payments: PaymentsService; secretKey: string; publicUrl: () => string; concurrency?: number;
+  onTurn?: (ms: number) => void;
 }): Dialogs {
   const deliver = makeDeliver(deps.queue);
   const fileUrl = (orgId: string, fileId: string) => {
@@ -27,7 +28,7 @@ export function makeDialogs(deps: {
     return `${deps.publicUrl()}/files/${orgId}/${fileId}?e=${expires}&s=${signFileRef(deps.secretKey, orgId, fileId, expires)}`;
   };
   const engine = makeDialogEngine({
-    db: deps.db, clock: deps.clock, flows: ALL_FLOWS, concurrency: deps.concurrency,
+    db: deps.db, clock: deps.clock, flows: ALL_FLOWS, concurrency: deps.concurrency, onTurn: deps.onTurn,
     services: { db: deps.db, payments: deps.payments, secretKey: deps.secretKey, publicUrl: deps.publicUrl, fileUrl, deliver },
   });
   return { engine, gateway: makeGateway(engine, deliver), deliver };

@@ -16,6 +16,8 @@ export type EngineDeps = {
   readonly idleMs?: number;
   /** Engine transactions at once (default 5: half the default pool). */
   readonly concurrency?: number;
+  /** Called with each event's processing time, from taking its turn to its answer (not the wait before it). */
+  readonly onTurn?: (ms: number) => void;
 };
 
 export const MENU = 'menu';
@@ -125,6 +127,9 @@ export function makeDialogEngine(deps: EngineDeps): DialogPort {
   }
 
   return {
-    handle: (event) => serial(`${event.orgId}:${event.channel}:${event.externalUserId}`, () => turnOnce(event)),
+    handle: (event) => serial(`${event.orgId}:${event.channel}:${event.externalUserId}`, async () => {
+      const started = performance.now();
+      try { return await turnOnce(event); } finally { deps.onTurn?.(performance.now() - started); }
+    }),
   };
 }

@@ -1,6 +1,6 @@
 import { linkedAccounts, unlinkResident } from '../../core/accounts/index.ts';
 import { choose, CHOICE, literal, option, say, type Flow } from '../flow.ts';
-import { accountTitle } from './common.ts';
+import { accountTitle, forgetLinked } from './common.ts';
 
 /** Choice ids carry the account's position, not its id: short, and they reveal nothing. */
 export const accountsFlow: Flow = {
@@ -33,6 +33,7 @@ export const accountsFlow: Flow = {
           return { say: [say('accounts.switched')], to: 'menu' };
         }
         const removed = await unlinkResident(turn.em, turn.orgId, turn.personId, id);
+        forgetLinked(turn);
         if (turn.accountId === id) turn.accountId = null;
         return { say: [say(removed ? 'accounts.unlinked' : 'accounts.keptByStaff')], to: 'accounts' };
       },

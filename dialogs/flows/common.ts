@@ -7,11 +7,23 @@ import { say, type Prompt, type Turn } from '../flow.ts';
  * longer linked (unlinked elsewhere) falls back the same way.
  */
 export async function currentAccount(turn: Turn): Promise<LinkedAccount | null> {
-  const accounts = await linkedAccounts(turn.em, turn.orgId, turn.personId);
+  const accounts = await linkedOf(turn);
   const chosen = accounts.find((a) => a.id === turn.accountId) ?? accounts[0] ?? null;
   turn.accountId = chosen?.id ?? null;
   return chosen;
 }
+
+/** The resident's linked accounts, read once per turn (several steps of one turn ask). */
+const linkedCache = new WeakMap<Turn, readonly LinkedAccount[]>();
+export async function linkedOf(turn: Turn): Promise<readonly LinkedAccount[]> {
+  const cached = linkedCache.get(turn);
+  if (cached) return cached;
+  const accounts = await linkedAccounts(turn.em, turn.orgId, turn.personId);
+  linkedCache.set(turn, accounts);
+  return accounts;
+}
+/** After a link or an unlink in this turn, the next read asks the database again. */
+export const forgetLinked = (turn: Turn): void => { linkedCache.delete(turn); };
 
 /** Flows that need an account send a resident without one to link it first. */
 export const NEED_ACCOUNT: Prompt = { intents: [say('needAccount')], then: 'link' };

@@ -5,7 +5,7 @@ import { accountCharges } from '../../core/billing/index.ts';
 import { overLimit, recordHit } from '../../core/payments/index.ts';
 import { parseRubles } from '../../core/shared/index.ts';
 import { choose, CHOICE, inputText, NUMBER, option, say, type Flow, type Transition, type Turn } from '../flow.ts';
-import { monthIn, orgFacts } from './common.ts';
+import { forgetLinked, monthIn, orgFacts } from './common.ts';
 
 /** Wrong proofs allowed per hour: per resident (all accounts) and per account (all residents). */
 export const LINK_LIMITS = { perIdentity: 10, perAccount: 5 } as const;
@@ -18,6 +18,7 @@ const limits = (turn: Turn, number: string) => [
 /** Links the account in data and says so; the resident goes on to the menu. */
 async function linked(turn: Turn, accountId: string, proof: string): Promise<Transition> {
   await linkResident(turn.em, turn.orgId, turn.personId, accountId, proof, turn.now);
+  forgetLinked(turn);
   turn.accountId = accountId;
   return { say: [say('link.done', { number: String(turnNumber(turn)) })], to: 'menu' };
 }
@@ -52,6 +53,7 @@ export const linkFlow: Flow = {
         const [row] = await turn.em.execute<{ number: string }[]>(`select number from accounts where org_id = ? and id = ? and status = 'open'`, [turn.orgId, claims.value.subjectId]);
         if (!row) return { intents: [say('link.badToken')], then: 'menu' };
         await linkResident(turn.em, turn.orgId, turn.personId, claims.value.subjectId, 'deep_link', turn.now);
+        forgetLinked(turn);
         turn.accountId = claims.value.subjectId;
         return { intents: [say('link.done', { number: row.number })], then: 'menu' };
       },

@@ -1,6 +1,6 @@
-import { accountsByRecordedPhone, identityFacts, linkResident, linkedAccounts } from '../../core/accounts/index.ts';
+import { accountsByRecordedPhone, identityFacts, linkResident } from '../../core/accounts/index.ts';
 import { choose, CHOICE, option, say, type Flow, type Transition } from '../flow.ts';
-import { accountTitle, currentAccount, orgFacts } from './common.ts';
+import { accountTitle, currentAccount, forgetLinked, linkedOf, orgFacts } from './common.ts';
 import type { Turn } from '../flow.ts';
 
 /** Menu items and the flow each opens. Nine at most: the phone robot reads them as keys 1–9. */
@@ -26,6 +26,7 @@ async function linkByPhone(turn: Turn): Promise<boolean> {
   const accounts = await accountsByRecordedPhone(turn.em, turn.orgId, phone);
   if (accounts.length === 0 || accounts.length > 3) return false;
   for (const id of accounts) await linkResident(turn.em, turn.orgId, turn.personId, id, 'phone_match', turn.now);
+  forgetLinked(turn);
   return true;
 }
 
@@ -40,7 +41,7 @@ export const menuFlow: Flow = {
         const found = !account && await linkByPhone(turn);
         if (found) account = await currentAccount(turn);
         if (!account) return { intents: [choose('menu.welcome', forChannel(turn, WITHOUT_ACCOUNT).map(([id]) => option(id, `menu.${id.slice(2)}`)))], expect: CHOICE };
-        const many = (await linkedAccounts(turn.em, turn.orgId, turn.personId)).length > 1;
+        const many = (await linkedOf(turn)).length > 1;
         return {
           intents: [
             ...(found ? [say('menu.foundByPhone')] : []),
