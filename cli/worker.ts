@@ -1,6 +1,7 @@
 import { completingOutbox, makeOutboxRelay, pruneOutbox, type OutboxRelay } from '../core/infra/outbox/outbox.ts';
 import type { App } from './compose.ts';
 import { RECEIPT_TOPIC } from '../core/payments/index.ts';
+import { pruneConversations } from '../core/conversations/index.ts';
 import { sendReceipt } from '../dialogs/receipts.ts';
 import { startBots } from './bots.ts';
 import { PermanentJobError } from '../core/infra/queue/queue.port.ts';
@@ -15,7 +16,9 @@ export async function startWorker(app: App): Promise<{ stop(): Promise<void> }> 
   // Every handler goes through completingOutbox: a job that came from the outbox is done only when it succeeded.
   const work: typeof app.queue.work = (topic, handler, options) => app.queue.work(topic, completingOutbox(app.db, handler), options);
   work(TOPICS.prune, async () => {
-    const removed = await app.db.withoutTenant((em) => pruneOutbox(em, app.clock.now()));
+    const removed = await app.db.withoutTenant(async (em) => ({
+      ...await pruneOutbox(em, app.clock.now()), conversations: await pruneConversations(em, app.clock.now()),
+    }));
     app.logger.info(removed, 'pruned outbox and old effect keys');
   });
   await app.schedule.upsert('maintenance-prune', '30 3 * * *', app.config.TZ_DEFAULT, TOPICS.prune);

@@ -84,7 +84,13 @@ export class Migration20261126094742_dialogs extends Migration {
     this.addSql(`create function fp_identity_org(p_channel text, p_external text) returns uuid language sql stable security definer set search_path = public as
       $$ select i.org_id from identities i join dialog_states s on s.identity_id = i.id
          where i.channel = p_channel and i.external_id = p_external order by s.updated_at desc limit 1 $$;`);
-    for (const fn of ['fp_bot_connection(text)', 'fp_bot_connections(text)', 'fp_org_id_by_voice_number(text)', 'fp_document_file_org(text)', 'fp_identity_org(text, text)']) {
+    // Housekeeping across tenants: handled-event replies guard against redeliveries (hours), web-chat messages wait
+    // for a page that polls (days). Only these two tables, only rows older than the given moments.
+    this.addSql(`create function fp_prune_conversations(p_inbox_before timestamptz, p_pending_before timestamptz) returns bigint language sql volatile security definer set search_path = public as
+      $$ with a as (delete from dialog_inbox where created_at < p_inbox_before returning 1),
+              b as (delete from chat_pending where created_at < p_pending_before returning 1)
+         select (select count(*) from a) + (select count(*) from b) $$;`);
+    for (const fn of ['fp_prune_conversations(timestamptz, timestamptz)', 'fp_bot_connection(text)', 'fp_bot_connections(text)', 'fp_org_id_by_voice_number(text)', 'fp_document_file_org(text)', 'fp_identity_org(text, text)']) {
       this.addSql(`revoke all on function ${fn} from public;`);
       this.addSql(`grant execute on function ${fn} to familypay_app;`);
     }
@@ -93,6 +99,7 @@ export class Migration20261126094742_dialogs extends Migration {
   }
 
   override async down(): Promise<void> {
+    this.addSql(`drop function if exists fp_prune_conversations(timestamptz, timestamptz);`);
     this.addSql(`drop function if exists fp_identity_org(text, text);`);
     this.addSql(`drop function if exists fp_document_file_org(text);`);
     this.addSql(`drop function if exists fp_org_id_by_voice_number(text);`);

@@ -4,7 +4,7 @@ export { BOT_CHANNELS, CONVERSATIONS_ENTITIES } from './conversations.entity.ts'
 export type { BotChannel } from './conversations.entity.ts';
 export { makeConnections } from './connections.ts';
 export type { BotConnection, ConnectionView, Connections, ConnectionsDeps } from './connections.ts';
-export { openTurn, saveTurn, rememberReply, pruneDialogInbox, recordDialogPayment, messengerChats, chatOf } from './turns.repo.ts';
+export { openTurn, upsertIdentity, saveTurn, rememberReply, pruneConversations, recordDialogPayment, messengerChats, chatOf } from './turns.repo.ts';
 export type { TurnIdentity, StoredState, TurnStart } from './turns.repo.ts';
 export { makeChatPending, PENDING_PAGE_SIZE } from './pending.ts';
 export type { ChatPending } from './pending.ts';
@@ -12,3 +12,5 @@ export { makeOrgLookup } from './org-lookup.ts';
 export type { OrgLookup, PublicOrg } from './org-lookup.ts';
 export { makePlatformOrg } from './platform-org.ts';
 export { makeWhatsappMayWrite } from './whatsapp-consent.ts';
+export { searchResidents, residentCard, unlinkResidentByStaff, voiceSettings, saveVoiceSettings, isVoiceNumberTaken } from './residents-admin.repo.ts';
+export type { ResidentRow, ResidentIdentity, ResidentLink, VoiceSettings } from './residents-admin.repo.ts';

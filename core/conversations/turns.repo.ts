@@ -61,6 +61,27 @@ export async function openTurn(em: Em, input: TurnStart): Promise<TurnIdentity &
   };
 }
 
+/**
+ * Finds or creates an identity (and its person) outside a dialog turn — staff linking a resident, fixtures. Two
+ * racing creators meet the unique key: the loser inserts nothing and gets null (ask again).
+ */
+export async function upsertIdentity(
+  em: Em, input: { orgId: string; channel: string; externalId: string; phone: string | null; locale: string; now: Date },
+): Promise<TurnIdentity | null> {
+  const rows = await em.execute<{ id: string; person_id: string }[]>(
+    `with existing as (select id, person_id from identities where org_id = ? and channel = ? and external_id = ?),
+       np as (insert into persons (id, org_id, full_name, locale, created_at)
+              select gen_random_uuid(), ?, null, ?, ? where not exists (select 1 from existing) returning id),
+       ni as (insert into identities (id, org_id, person_id, channel, external_id, phone, consent_notifications, created_at)
+              select gen_random_uuid(), ?, np.id, ?, ?, ?, false, ? from np
+              on conflict (org_id, channel, external_id) do nothing returning id, person_id)
+     select id, person_id from existing union all select id, person_id from ni`,
+    [input.orgId, input.channel, input.externalId, input.orgId, input.locale, input.now,
+      input.orgId, input.channel, input.externalId, input.phone, input.now]);
+  const row = rows[0];
+  return row ? { identityId: row.id, personId: row.person_id } : null;
+}
+
 /** Writes the new state and remembers the reply to this event, in one round trip. */
 export async function saveTurn(
   em: Em, input: {
@@ -82,10 +103,11 @@ export async function rememberReply(em: Em, identityId: string, eventKey: string
   await em.execute('update dialog_inbox set reply = ? where identity_id = ? and event_key = ?', [JSON.stringify(reply), identityId, eventKey.slice(0, 100)]);
 }
 
-/** Old inbox rows only guard against redeliveries, which come within hours: a week is plenty. */
-export async function pruneDialogInbox(em: Em, before: Date): Promise<number> {
-  const rows = await em.execute<{ n: string }[]>('with d as (delete from dialog_inbox where created_at < ? returning 1) select count(*) as n from d', [before]);
-  return Number(rows[0]?.n ?? 0);
+/** Old handled-event replies (a week: redeliveries come within hours) and web-chat messages (30 days) go. */
+export async function pruneConversations(em: Em, now: Date): Promise<number> {
+  const [row] = await em.execute<{ n: string }[]>('select fp_prune_conversations(?, ?) as n',
+    [new Date(now.getTime() - 7 * 86_400_000), new Date(now.getTime() - 30 * 86_400_000)]);
+  return Number(row?.n ?? 0);
 }
 
 /** Remembers which chat started a payment, so the receipt goes back there when the bank confirms it. */
