@@ -35,7 +35,9 @@ await db.withTenant(org.orgId, async (em) => {
     select gen_random_uuid(), org_id, id, date_trunc('month', now() - interval '1 month')::date, 90, 100, null, 'import', now() from meters where org_id = ?`, [org.orgId]);
 });
 
-const child = spawn(process.execPath, ['--import', 'tsx', new URL('./dialogs/server.child.ts', import.meta.url).pathname], {
+// BENCH_CPU_PROFILE=dir writes the server's V8 CPU profile there, to see where the time goes.
+const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+const child = spawn(process.execPath, [...profile, '--import', 'tsx', new URL('./dialogs/server.child.ts', import.meta.url).pathname], {
   env: { ...process.env, DIALOGS_DATABASE_URL: scratch.url, DIALOGS_SECRET_KEY: SECRET, DIALOGS_POOL_MAX: '20' }, stdio: ['ignore', 'pipe', 'inherit'],
 });
 const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
@@ -93,7 +95,8 @@ await Promise.all(Array.from({ length: CONCURRENT }, async () => {
 }));
 const seconds = (performance.now() - started) / 1000;
 const { times, turns } = await (await fetch(`${base}/__stats`)).json() as { times: number[]; turns: number[] };
-child.kill();
+child.kill('SIGINT');
+await new Promise((resolve) => child.once('exit', resolve));
 times.sort((a, b) => a - b);
 turns.sort((a, b) => a - b);
 const quantile = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))]!.toFixed(1);

@@ -69,7 +69,26 @@ async function seedInto(em: Em, orgId: string): Promise<Omit<DemoSummary, 'creat
       if (flat <= 5) await addDemoContact(em, orgId, account.id, payerName, flat);
     }
   }
+  await em.flush();
+  await addDemoMeters(em, orgId);
   return { recipients: 2, services: SERVICES.length, buildings: BUILDINGS.length, accounts };
+}
+
+/**
+ * Hot and cold water meters on every account, with three months of readings (about 8 and 4 m³ a month), so a
+ * resident trying the bot can submit a reading and meet its checks (below the last one, far above the average).
+ */
+async function addDemoMeters(em: Em, orgId: string): Promise<void> {
+  await em.execute(`insert into meters (id, org_id, account_id, service_id, number, created_at)
+    select gen_random_uuid(), a.org_id, a.id, s.id, case s.code when '05' then 'ХВС-' else 'ГВС-' end || a.number, now()
+    from accounts a join services s on s.org_id = a.org_id and s.code in ('03', '05') where a.org_id = ?`, [orgId]);
+  await em.execute(`insert into meter_readings (id, org_id, meter_id, period, previous_value, value, read_at, source, created_at)
+    select gen_random_uuid(), m.org_id, m.id, (date_trunc('month', now()) - make_interval(months => k))::date,
+      base + step * (3 - k) - step, base + step * (3 - k), null, 'import', now()
+    from meters m join services s on s.id = m.service_id,
+      lateral (select (abs(hashtext(m.number)) % 200)::numeric + 100 as base, case s.code when '05' then 8 else 4 end as step) v,
+      generate_series(1, 3) k
+    where m.org_id = ?`, [orgId]);
 }
 
 /** A few payers with a phone and consent, so later features (bots, notifications) have someone to reach. */

@@ -2,7 +2,7 @@ import type { Database } from '../core/infra/database/database.ts';
 import { openTurn, rememberReply, saveTurn } from '../core/conversations/index.ts';
 import { isLocale, type Clock, type Locale } from '../core/shared/index.ts';
 import type { Flow, Step, StepInput, Transition, Turn } from './flow.ts';
-import { resolveInput, optionsOf } from './resolve-input.ts';
+import { optionsOf, optionsOnScreen, resolveInput } from './resolve-input.ts';
 import { makeSerial } from './serial.ts';
 import type { DialogServices } from './services.ts';
 import type { DialogPort, DialogReply, Expectation, InboundEvent, OutboundIntent } from './types.ts';
@@ -101,6 +101,12 @@ export function makeDialogEngine(deps: EngineDeps): DialogPort {
       } else if (now.getTime() - state.updatedAt.getTime() > idleMs && !(state.flow === MENU && state.step === menu.start)) {
         intents.push({ type: 'text', text: { key: 'dialogs.idle' } });
         await enter(MENU);
+      } else if (input.kind === 'choice' && input.optionId.startsWith('m.') && !optionsOnScreen(turn.data._options).includes(input.optionId)) {
+        // A menu button of an earlier message (chats keep them): it still means what it says.
+        const transition = await menu.steps[menu.start]!.handle!(turn, input);
+        intents.push(...(transition.say ?? []));
+        insertAt = intents.length;
+        await enter(transition.to ?? MENU, transition.data);
       } else if (!step.handle) {
         await enter(MENU);
       } else {

@@ -6,6 +6,10 @@ export function optionsOf(intents: readonly OutboundIntent[]): string[] {
   return last && last.type === 'choice' ? last.options.map((o) => o.id) : [];
 }
 
+/** The option ids saved with the state (state data is JSON: anything else reads as none). */
+export const optionsOnScreen = (options: unknown): string[] =>
+  (Array.isArray(options) ? options.filter((o): o is string => typeof o === 'string') : []);
+
 const COMMANDS = /^\/([a-z_]{1,32})(?:@\w+)?(?:\s+(.+))?$/i;
 const MENU_WORDS = new Set(['меню', 'menu', 'начало', 'start', 'старт']);
 
@@ -15,7 +19,7 @@ const MENU_WORDS = new Set(['меню', 'menu', 'начало', 'start', 'ста
  * something). Everything else passes through.
  */
 export function resolveInput(input: InboundInput, options: unknown): InboundInput {
-  const ids = Array.isArray(options) ? options.filter((o): o is string => typeof o === 'string') : [];
+  const ids = optionsOnScreen(options);
   const text = input.kind === 'text' || input.kind === 'speech' ? input.text.trim() : input.kind === 'dtmf' ? input.digits : null;
   if (text === null) return input;
   const command = COMMANDS.exec(text);

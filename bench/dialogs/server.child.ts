@@ -43,3 +43,5 @@ const server = app.listen(0, '127.0.0.1', () => {
   console.log(`listening ${port}`);
 });
 server.keepAliveTimeout = 60_000;
+// SIGINT: exit normally, so a --cpu-prof profile is written.
+process.once('SIGINT', () => process.exit(0));

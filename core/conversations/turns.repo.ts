@@ -29,11 +29,16 @@ export type TurnStart = {
  * identity with its person and its dialog state, and reads the state with the person's language and any reply
  * already given to this very event. The identity is named by its natural key throughout, so no statement waits
  * for another's result.
+ *
+ * The turn commits without waiting for its WAL flush (synchronous_commit off, this transaction only): it is visible
+ * to the next event at once, and a database crash can lose at most the last fraction of a second of conversation
+ * steps — the resident is asked that step again. Money never rides on it: payments commit in their own, durable
+ * transactions. Waiting for every step's fsync cost more than the rest of the turn on this disk.
  */
 export async function openTurn(em: Em, input: TurnStart): Promise<TurnIdentity & { state: StoredState }> {
   const who = [input.orgId, input.channel, input.externalId];
   const [, , , , rows] = await em.execute<[unknown, unknown, unknown, unknown, Record<string, unknown>[]]>(
-    `select set_config('${TENANT_SETTING}', ?, true);
+    `select set_config('${TENANT_SETTING}', ?, true), set_config('synchronous_commit', 'off', true);
      select pg_advisory_xact_lock(hashtextextended(?, 0));
      with existing as (select id from identities where org_id = ? and channel = ? and external_id = ?),
        np as (insert into persons (id, org_id, full_name, locale, created_at)
