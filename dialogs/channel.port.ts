@@ -38,6 +38,12 @@ export type DialogGateway = {
 export type { BotConnection } from '../core/conversations/index.ts';
 import type { BotConnection } from '../core/conversations/index.ts';
 
+/**
+ * The platform bot serves several organisations: the organisation comes from the `/start` deep link (startArg) or,
+ * for later messages, from what the resident linked before (externalUserId). null: not known yet.
+ */
+export type OrgForPlatformBot = (startArg: string | null, externalUserId: string) => Promise<string | null>;
+
 /** Where adapters read connections and report their health (the admin's channel pages show it). */
 export type ConnectionStore = {
   find(id: string): Promise<BotConnection | null>;

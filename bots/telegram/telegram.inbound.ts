@@ -7,11 +7,8 @@ import { startArgOf, toInboundEvent, viewTelegramUpdate } from './telegram-updat
 
 export type TelegramLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
-/**
- * The platform bot serves several organisations: the organisation comes from the `/start` deep link (startArg) or,
- * for later messages, from what the resident linked before (externalUserId). null: not known yet.
- */
-export type OrgForPlatformBot = (startArg: string | null, externalUserId: string) => Promise<string | null>;
+import type { OrgForPlatformBot } from '../../dialogs/channel.port.ts';
+export type { OrgForPlatformBot };
 
 export type TelegramInboundDeps = {
   readonly gateway: DialogGateway;
