@@ -15,6 +15,8 @@ import { registriesRoutes } from './routes/registries.routes.tsx';
 import { apiKeysRoutes } from './routes/api-keys.routes.tsx';
 import { paymentsRoutes } from './routes/payments.routes.tsx';
 import { linksRoutes } from './routes/links.routes.tsx';
+import { channelsRoutes, hasChannels } from './routes/channels.routes.tsx';
+import { residentsRoutes } from './routes/residents.routes.tsx';
 import { isMultipartUpload } from './routes/registry-upload.ts';
 import { notFound } from './routes/not-found.tsx';
 
@@ -23,7 +25,8 @@ const HTMX = require.resolve('htmx.org/dist/htmx.min.js');
 const STATIC = new URL('./static/', import.meta.url).pathname;
 
 /** Every id in an admin URL is a UUID; anything else is not found (and never reaches SQL as a bad uuid). */
-export const ID_PARAMS = ['accountId', 'recipientId', 'serviceId', 'membershipId', 'importId', 'keyId', 'paymentId', 'collectorId'] as const;
+export const ID_PARAMS = ['accountId', 'recipientId', 'serviceId', 'membershipId', 'importId', 'keyId', 'paymentId', 'collectorId',
+  'connectionId', 'personId'] as const;
 /** Stored files are addressed by their SHA-256, 64 hex digits. */
 export const HASH_PARAMS = ['sha256'] as const;
 
@@ -71,5 +74,7 @@ export function makeAdminRouter(deps: AdminDeps): Router {
   // Before paymentsRoutes: /admin/payments/links would otherwise be taken for a :paymentId (and answered 404).
   linksRoutes(router, deps);
   paymentsRoutes(router, deps);
+  if (hasChannels(deps)) channelsRoutes(router, deps);
+  residentsRoutes(router, deps);
   return router;
 }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { makePlatformOrg, makeWhatsappMayWrite } from '../core/conversations/index.ts';
 import { whatsappCommand } from '../bots/whatsapp/whatsapp-command.ts';
 import { makeFileSource } from '../core/documents/index.ts';
+import { isStartToken } from '../core/payments/index.ts';
 import { maxRoutes, makeMaxSender, startMax } from '../bots/max/index.ts';
 import { makeTelegramSender, startTelegram, telegramRoutes } from '../bots/telegram/index.ts';
 import { makeWebchatSender } from '../bots/webchat/index.ts';
@@ -12,6 +13,12 @@ import type { App } from './compose.ts';
 
 /** The organisation behind a platform bot's resident: the signed start token, else the one they last talked to. */
 const platformOrg = (app: App, channel: 'telegram' | 'max') => makePlatformOrg(app.db, async (token) => {
+  if (isStartToken(token)) {
+    const account = await app.payments.links.verifyStart(token);
+    if (!account.ok) return null;
+    const [row] = await app.db.read((em) => em.execute<{ org: string | null }[]>('select fp_account_org(?) as org', [account.value]));
+    return row?.org ?? null;
+  }
   const claims = await app.payments.links.verify(token);
   return claims.ok ? claims.value.orgId : null;
 }, channel);

@@ -90,7 +90,11 @@ export class Migration20261126094742_dialogs extends Migration {
       $$ with a as (delete from dialog_inbox where created_at < p_inbox_before returning 1),
               b as (delete from chat_pending where created_at < p_pending_before returning 1)
          select (select count(*) from a) + (select count(*) from b) $$;`);
-    for (const fn of ['fp_prune_conversations(timestamptz, timestamptz)', 'fp_bot_connection(text)', 'fp_bot_connections(text)', 'fp_org_id_by_voice_number(text)', 'fp_document_file_org(text)', 'fp_identity_org(text, text)']) {
+    // A platform bot's deep link names an account (its start token): the account names the organisation.
+    this.addSql(`create function fp_account_org(p_id text) returns uuid language plpgsql stable security definer set search_path = public as
+      $$ begin return (select org_id from accounts where id = p_id::uuid and status = 'open');
+         exception when invalid_text_representation then return null; end $$;`);
+    for (const fn of ['fp_account_org(text)', 'fp_prune_conversations(timestamptz, timestamptz)', 'fp_bot_connection(text)', 'fp_bot_connections(text)', 'fp_org_id_by_voice_number(text)', 'fp_document_file_org(text)', 'fp_identity_org(text, text)']) {
       this.addSql(`revoke all on function ${fn} from public;`);
       this.addSql(`grant execute on function ${fn} to familypay_app;`);
     }
@@ -99,6 +103,7 @@ export class Migration20261126094742_dialogs extends Migration {
   }
 
   override async down(): Promise<void> {
+    this.addSql(`drop function if exists fp_account_org(text);`);
     this.addSql(`drop function if exists fp_prune_conversations(timestamptz, timestamptz);`);
     this.addSql(`drop function if exists fp_identity_org(text, text);`);
     this.addSql(`drop function if exists fp_document_file_org(text);`);

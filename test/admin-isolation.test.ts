@@ -6,6 +6,8 @@ import { PLATFORM_TABLES_WITH_ORG_ID } from '../core/infra/database/roles.ts';
 import { HASH_PARAMS, ID_PARAMS } from '../admin/admin.router.tsx';
 import { SYSTEM_ACTOR } from '../core/audit/index.ts';
 import { createApiKey, listApiKeys } from '../core/orgs/index.ts';
+import { linkResident } from '../core/accounts/index.ts';
+import { upsertIdentity } from '../core/conversations/index.ts';
 import { openTestDatabase, type TestDatabase } from './support/test-database.ts';
 import { Browser, startAdmin, type AdminHarness } from './support/admin-harness.ts';
 import { orgInput } from './fixtures/orgs.ts';
@@ -17,7 +19,8 @@ import { orgInput } from './fixtures/orgs.ts';
  * and B's data is byte-for-byte the same afterwards.
  */
 const PASSWORD = 'correct horse battery';
-type Org = { orgId: string; recipientId: string; serviceId: string; accountId: string; membershipId: string; importId: string; keyId: string; sha256: string; paymentId: string; collectorId: string };
+type Org = { orgId: string; recipientId: string; serviceId: string; accountId: string; membershipId: string; importId: string; keyId: string; sha256: string; paymentId: string; collectorId: string;
+  connectionId: string; personId: string };
 
 let test: TestDatabase;
 let admin: AdminHarness;
@@ -45,9 +48,18 @@ async function fill(slug: string): Promise<Org> {
   const paymentId = await paidPayment(orgId, account.value.id);
   const collector = await test.db.withTenant(orgId, (em) => addCollector(em, orgId, { name: 'Контролёр', code: '' }, { actor: SYSTEM_ACTOR, at: new Date() }));
   if (!collector.ok) throw new Error('collector fixture');
+  // A bot and a resident linked to the account: the channels and residents pages' ids.
+  const bot = await admin.connections.add(orgId, { channel: 'telegram', title: `bot ${slug}`, token: `123456:${slug}-token-value` });
+  const person = await test.db.withTenant(orgId, async (em) => {
+    const who = await upsertIdentity(em, { orgId, channel: 'telegram', externalId: `tg-${slug}`, phone: '+79120000001', locale: 'ru', now: new Date() });
+    if (who) await linkResident(em, orgId, who.personId, account.value.id, 'bill_code', new Date());
+    return who;
+  });
+  if (!bot.ok || !person) throw new Error('channels fixture');
   return {
     orgId, recipientId: recipient.value.id, serviceId: service.value.id, accountId: account.value.id, membershipId: staff[1]!.membershipId,
     importId: report.importId, keyId: key.value.id, sha256: stored.sha256, paymentId, collectorId: collector.value.id,
+    connectionId: bot.value.id, personId: person.personId,
   };
 }
 
@@ -84,6 +96,7 @@ function routesOf(): RouteInfo[] {
 
 const idOf: Record<string, keyof Org> = {
   accountId: 'accountId', recipientId: 'recipientId', serviceId: 'serviceId', membershipId: 'membershipId', importId: 'importId', keyId: 'keyId', sha256: 'sha256', paymentId: 'paymentId', collectorId: 'collectorId',
+  connectionId: 'connectionId', personId: 'personId',
 };
 const OTHER_PARAMS: Record<string, string> = { lang: 'ru', file: 'admin.css' };
 

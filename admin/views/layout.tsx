@@ -11,6 +11,8 @@ const SECTIONS: { href: string; key: string; roles: readonly StaffRole[] }[] = [
   { href: '/admin/registries', key: 'nav.registries', roles: ['admin', 'accountant', 'operator'] },
   { href: '/admin/payments', key: 'nav.payments', roles: ['admin', 'accountant', 'operator', 'lawyer'] },
   { href: '/admin/payments/links', key: 'nav.payLinks', roles: ['admin', 'accountant'] },
+  { href: '/admin/residents', key: 'nav.residents', roles: ['admin', 'accountant', 'operator', 'lawyer'] },
+  { href: '/admin/channels', key: 'nav.channels', roles: ['admin', 'accountant', 'operator', 'lawyer'] },
   { href: '/admin/settings/payments', key: 'nav.paySettings', roles: ['admin', 'accountant'] },
   { href: '/admin/settings', key: 'nav.settings', roles: ['admin', 'accountant'] },
   { href: '/admin/recipients', key: 'nav.recipients', roles: ['admin', 'accountant'] },

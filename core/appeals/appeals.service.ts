@@ -160,7 +160,7 @@ export async function answerAppeal(
 async function answerChat(em: Em, orgId: string, identityId: string | null, personId: string | null) {
   const chat = identityId ? await chatOf(em, orgId, identityId) : null;
   if (chat && chat.channel !== 'voice') return chat;
-  return personId ? (await messengerChats(em, orgId, personId))[0] ?? null : null;
+  return personId && identityId ? (await messengerChats(em, orgId, personId, identityId))[0] ?? null : null;
 }
 
 /** Records that a staff answer reached the resident (the outbound worker calls this); only the first delivery counts. */

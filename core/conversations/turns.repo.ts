@@ -1,5 +1,10 @@
 import type { Em } from '../infra/database/database.ts';
+import { createHash } from 'node:crypto';
 import { TENANT_SETTING } from '../infra/database/roles.ts';
+
+/** Channel event ids fit the inbox's 100 characters as they are; longer ones (MAX callback ids) by their hash. */
+export const inboxKey = (eventKey: string): string =>
+  (eventKey.length <= 100 ? eventKey : `#${createHash('sha256').update(eventKey).digest('base64url')}`);
 
 /** The resident behind a channel identity (a person with no name yet is created on their first event). */
 export type TurnIdentity = { readonly identityId: string; readonly personId: string };
@@ -53,7 +58,7 @@ export async function openTurn(em: Em, input: TurnStart): Promise<TurnIdentity &
      from identities i join dialog_states s on s.identity_id = i.id join persons p on p.org_id = i.org_id and p.id = i.person_id
      where i.org_id = ? and i.channel = ? and i.external_id = ?`,
     [input.orgId, `dialog:${who.join(':')}`, ...who, input.orgId, input.locale, input.now, ...who, input.phone, input.now,
-      input.initial.flow, input.initial.step, input.initial.version, input.now, ...who, input.eventKey ?? '', ...who]);
+      input.initial.flow, input.initial.step, input.initial.version, input.now, ...who, input.eventKey ? inboxKey(input.eventKey) : '', ...who]);
   const row = rows[0];
   if (!row) throw new Error('dialog state could not be opened');
   return {
@@ -100,12 +105,12 @@ export async function saveTurn(
   await em.execute(
     `update dialog_states set flow = ?, step = ?, version = ?, data = ?, account_id = ?, connection_id = ?, chat_id = ?, seq = seq + 1, updated_at = ? where identity_id = ?${inbox}`,
     [input.flow, input.step, input.version, JSON.stringify(input.data), input.accountId, input.connectionId, input.chatId.slice(0, 64), input.now, input.identityId,
-      ...(input.eventKey ? [input.identityId, input.eventKey.slice(0, 100), input.orgId, JSON.stringify(input.reply), input.now] : [])]);
+      ...(input.eventKey ? [input.identityId, inboxKey(input.eventKey), input.orgId, JSON.stringify(input.reply), input.now] : [])]);
 }
 
 /** Replaces the remembered reply of an event (its later part came after the state was saved). */
 export async function rememberReply(em: Em, identityId: string, eventKey: string, reply: object): Promise<void> {
-  await em.execute('update dialog_inbox set reply = ? where identity_id = ? and event_key = ?', [JSON.stringify(reply), identityId, eventKey.slice(0, 100)]);
+  await em.execute('update dialog_inbox set reply = ? where identity_id = ? and event_key = ?', [JSON.stringify(reply), identityId, inboxKey(eventKey)]);
 }
 
 /** Old handled-event replies (a week: redeliveries come within hours) and web-chat messages (30 days) go. */
@@ -124,13 +129,18 @@ export async function recordDialogPayment(
     [input.paymentId, input.orgId, input.identityId, input.channel, input.connectionId, input.chatId.slice(0, 64), input.now]);
 }
 
-/** The resident's messenger chats other than this one, where they last wrote from (the robot sends links there). */
-export async function messengerChats(em: Em, orgId: string, personId: string): Promise<{ channel: string; connectionId: string | null; chatId: string; identityId: string; locale: string }[]> {
+/**
+ * The resident's messenger chats (the robot sends links there): their own person's, and those of identities that
+ * share the caller's vouched phone (a Telegram contact shared, the WhatsApp number) — the same human on another
+ * channel, who the bots otherwise know as another person.
+ */
+export async function messengerChats(em: Em, orgId: string, personId: string, identityId: string): Promise<{ channel: string; connectionId: string | null; chatId: string; identityId: string; locale: string }[]> {
   return em.execute(
     `select i.channel, s.connection_id as "connectionId", s.chat_id as "chatId", i.id as "identityId", p.locale from identities i
        join dialog_states s on s.identity_id = i.id join persons p on p.org_id = i.org_id and p.id = i.person_id
-     where i.org_id = ? and i.person_id = ? and i.channel in ('telegram', 'max', 'whatsapp') and s.chat_id is not null
-     order by s.updated_at desc`, [orgId, personId]);
+     where i.org_id = ? and i.channel in ('telegram', 'max', 'whatsapp') and s.chat_id is not null
+       and (i.person_id = ? or i.phone = (select phone from identities where org_id = ? and id = ? and phone is not null))
+     order by (i.person_id = ?) desc, s.updated_at desc`, [orgId, personId, orgId, identityId, personId]);
 }
 
 /** Where an identity last wrote from, for a message that is not a reply (a receipt, a staff answer). */

@@ -38,6 +38,8 @@ export type { SplitPart, SplitRule, DebtLine, CoverTarget } from './split.calc.t
 export { LINK_PURPOSES } from './pay-link.calc.ts';
 export type { LinkPurpose, LinkClaims } from './pay-link.calc.ts';
 export { LINK_LIFETIME_DAYS } from './pay-links.ts';
+export { isStartToken } from './start-token.calc.ts';
+export type { StartRejection } from './start-token.calc.ts';
 export type { PayLinks } from './pay-links.ts';
 
 // Staff reads (the admin's payment pages)

@@ -2,6 +2,7 @@ import type { Database } from '../infra/database/database.ts';
 import type { Clock } from '../shared/index.ts';
 import { linkKey, signLink, verifyLink, signPaymentRef, verifyPaymentRef, type LinkClaims, type LinkPurpose, type LinkRejection } from './pay-link.calc.ts';
 import type { Result } from '../shared/index.ts';
+import { signStartToken, verifyStartToken, type StartRejection } from './start-token.calc.ts';
 
 /**
  * How long a signed link lives, by purpose: a bill's link must outlive the months the bill hangs on the fridge
@@ -16,6 +17,10 @@ const KEYRING_TTL_MS = 60_000;
 export type PayLinks = {
   sign(input: { orgId: string; purpose: LinkPurpose; subjectId: string | null; days?: number }): Promise<string>;
   verify(token: string): Promise<Result<LinkClaims, LinkRejection>>;
+  /** A messenger deep link's token for an account (≤ 64 characters, as Telegram's `start` allows). */
+  startToken(accountId: string, days?: number): Promise<string>;
+  /** The account id of a start token. */
+  verifyStart(token: string): Promise<Result<string, StartRejection>>;
   /** The MAC that lets a status page URL be opened without walking payment ids. */
   paymentRef(paymentId: string): string;
   checkPaymentRef(paymentId: string, ref: string): boolean;
@@ -49,6 +54,16 @@ export function makePayLinks(deps: { db: Database; clock: Clock; secretKey: stri
       if (first.ok || first.error !== 'unknownKey' || Date.now() - (ring?.loadedAt ?? 0) < 1_000) return first;
       ring = undefined;
       return check(await load());
+    },
+    async startToken(accountId, days) {
+      const { active } = await load();
+      if (!active) throw new Error('no active pay-link key: run `familypay links rotate-key`');
+      const expiresAt = new Date(deps.clock.now().getTime() + (days ?? LINK_LIFETIME_DAYS.account) * 86_400_000);
+      return signStartToken(accountId, expiresAt, active, linkKey(deps.secretKey, active));
+    },
+    async verifyStart(token) {
+      const keys = await load();
+      return verifyStartToken(token, (kid) => (keys.valid.has(kid) ? linkKey(deps.secretKey, kid) : undefined), deps.clock.now());
     },
     paymentRef: (paymentId) => signPaymentRef(paymentId, statusKey),
     checkPaymentRef: (paymentId, ref) => verifyPaymentRef(paymentId, ref, statusKey),

@@ -2,7 +2,7 @@ import {
   checkBillCode, findOpenAccount, linkResident, normalisePhone, phoneMatchesAccount, setIdentityPhone,
 } from '../../core/accounts/index.ts';
 import { accountCharges } from '../../core/billing/index.ts';
-import { overLimit, recordHit } from '../../core/payments/index.ts';
+import { isStartToken, overLimit, recordHit } from '../../core/payments/index.ts';
 import { parseRubles } from '../../core/shared/index.ts';
 import { choose, CHOICE, inputText, NUMBER, option, say, type Flow, type Transition, type Turn } from '../flow.ts';
 import { forgetLinked, monthIn, orgFacts } from './common.ts';
@@ -45,16 +45,13 @@ export const linkFlow: Flow = {
     /** `/start <token>` from our QR or bill: the signed link is the proof. */
     deepLink: {
       async prompt(turn) {
-        const token = typeof turn.data.token === 'string' ? turn.data.token : '';
-        const claims = await turn.services.payments.links.verify(token);
-        if (!claims.ok || claims.value.orgId !== turn.orgId || !claims.value.subjectId || !['account', 'typed'].includes(claims.value.purpose)) {
-          return { intents: [say('link.badToken')], then: 'menu' };
-        }
-        const [row] = await turn.em.execute<{ number: string }[]>(`select number from accounts where org_id = ? and id = ? and status = 'open'`, [turn.orgId, claims.value.subjectId]);
-        if (!row) return { intents: [say('link.badToken')], then: 'menu' };
-        await linkResident(turn.em, turn.orgId, turn.personId, claims.value.subjectId, 'deep_link', turn.now);
+        const accountId = await deepLinkAccount(turn, typeof turn.data.token === 'string' ? turn.data.token : '');
+        const [row] = accountId ? await turn.em.execute<{ number: string }[]>(
+          `select number from accounts where org_id = ? and id = ? and status = 'open'`, [turn.orgId, accountId]) : [];
+        if (!accountId || !row) return { intents: [say('link.badToken')], then: 'menu' };
+        await linkResident(turn.em, turn.orgId, turn.personId, accountId, 'deep_link', turn.now);
         forgetLinked(turn);
-        turn.accountId = claims.value.subjectId;
+        turn.accountId = accountId;
         return { intents: [say('link.done', { number: row.number })], then: 'menu' };
       },
     },
@@ -135,6 +132,21 @@ export const linkFlow: Flow = {
     },
   },
 };
+
+/**
+ * The account a deep link names: a messenger start token (≤ 64 characters, Telegram's limit) or a pay-link token
+ * of an account (the web chat's `?start=`). A token of another organisation names nothing here.
+ */
+async function deepLinkAccount(turn: Turn, token: string): Promise<string | null> {
+  const links = turn.services.payments.links;
+  if (isStartToken(token)) {
+    const account = await links.verifyStart(token);
+    return account.ok ? account.value : null;
+  }
+  const claims = await links.verify(token);
+  if (!claims.ok || claims.value.orgId !== turn.orgId || !claims.value.subjectId || !['account', 'typed'].includes(claims.value.purpose)) return null;
+  return claims.value.subjectId;
+}
 
 /** «К оплате» of the latest month on the bill: the sum of its lines. */
 async function lastBillTotal(turn: Turn, accountId: string): Promise<number | null> {

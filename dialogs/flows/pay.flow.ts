@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { messengerChats, recordDialogPayment } from '../../core/conversations/index.ts';
 import { accountDebt, MAX_PAYMENT, MIN_PAYMENT } from '../../core/payments/index.ts';
 import { isLocale, parseRubles, type Kopecks } from '../../core/shared/index.ts';
@@ -14,14 +15,15 @@ function startPayment(turn: Turn, amount: Kopecks): Transition {
   if (amount < MIN_PAYMENT || amount > MAX_PAYMENT) return { say: [say('pay.amountRange', { min: rub(MIN_PAYMENT), max: rub(MAX_PAYMENT) })] };
   const { orgId, identityId, channel, event, services } = turn;
   const accountId = turn.accountId!;
-  const idempotencyKey = `bot-${identityId}-${event.eventKey ?? turn.now.getTime()}`.replace(/[^\w-]/g, '-').slice(0, 64);
+  // One payment per event, whatever the length of the channel's event ids (the key allows 64 characters).
+  const idempotencyKey = `bot-${createHash('sha256').update(`${identityId}\u0000${event.eventKey ?? turn.now.getTime()}`).digest('base64url').slice(0, 43)}`;
   turn.after.push(async (): Promise<OutboundIntent[]> => {
     const created = await services.payments.create({ orgId, accountId, amount, method: 'sbp', source: 'bot', idempotencyKey });
     if (!created.ok) return [say('pay.failed')];
     const payment = created.value;
     const chats = await services.db.withTenant(orgId, async (em) => {
       await recordDialogPayment(em, { orgId, paymentId: payment.id, identityId, channel, connectionId: event.connectionId, chatId: event.chatId, now: turn.now });
-      return channel === 'voice' ? messengerChats(em, orgId, turn.personId) : [];
+      return channel === 'voice' ? messengerChats(em, orgId, turn.personId, turn.identityId) : [];
     });
     const bank = payment.paymentUrl ?? services.payments.statusUrl(payment.id);
     const sbp: OutboundIntent = { type: 'link', text: phrase('pay.sbp', { gross: rub(payment.gross) }), url: bank, label: phrase('pay.sbpButton') };

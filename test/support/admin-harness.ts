@@ -11,6 +11,8 @@ import { makeStaffAuthService, type StaffAuthService } from '../../core/staff/in
 import { makeAdminRouter } from '../../admin/admin.router.tsx';
 import { makePaymentsService, type PaymentsService } from '../../core/payments/index.ts';
 import { makeHttpApp } from '../../web/http-app.ts';
+import { makeConnections, type Connections } from '../../core/conversations/index.ts';
+import type { ChannelDeps } from '../../admin/routes/channels.routes.tsx';
 import type { Database } from '../../core/infra/database/database.ts';
 
 export type AdminHarness = {
@@ -23,11 +25,14 @@ export type AdminHarness = {
   readonly payments: PaymentsService;
   readonly auth: StaffAuthService;
   readonly clock: SettableClock;
+  /** The organisation's bots (admin/channels); the phone robot's secret is TEST_VOICE_SECRET. */
+  readonly connections: Connections;
   readonly mails: string[];
   close(): Promise<void>;
 };
 
 export const TEST_SECRET = 's'.repeat(64);
+export const TEST_VOICE_SECRET = 'voice-secret-for-tests-0123456789';
 
 /** The admin app on 127.0.0.1:<random>, over the given test database, with mail captured in `mails`. */
 export async function startAdmin(db: Database, options: { secure?: boolean } = {}): Promise<AdminHarness> {
@@ -39,7 +44,9 @@ export async function startAdmin(db: Database, options: { secure?: boolean } = {
   const auth = makeStaffAuthService({ db, clock, secretKey: TEST_SECRET });
   let url = '';
   const payments = makePaymentsService({ db, clock, secretKey: TEST_SECRET, provider: 'sandbox', publicUrl: () => url, sandboxRetryMs: [0] });
+  const channels: ChannelDeps = { connections: makeConnections({ db, clock, secretKey: TEST_SECRET }), voiceSecret: TEST_VOICE_SECRET };
   const router = makeAdminRouter({
+    ...channels,
     db, clock, orgs, accounts, registries, payments, auth, secretKey: TEST_SECRET, secure: options.secure ?? false,
     mailer: makeMailer({ from: 'test', print: (text) => mails.push(text) }), logger: makeLogger({ level: 'silent' }),
     get publicUrl() { return url; },
@@ -47,7 +54,7 @@ export async function startAdmin(db: Database, options: { secure?: boolean } = {
   const app = makeHttpApp(makeLogger({ level: 'silent' }), [router]);
   const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, router, orgs, accounts, registries, payments, auth, clock, mails, close: () => { payments.close(); return new Promise((r) => server.close(() => r())); } };
+  return { url, router, orgs, accounts, registries, payments, auth, clock, mails, connections: channels.connections, close: () => { payments.close(); return new Promise((r) => server.close(() => r())); } };
 }
 
 /** A browser-like HTTP client: keeps cookies, reads the page's CSRF token, never follows redirects by itself. */
