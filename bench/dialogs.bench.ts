@@ -6,6 +6,7 @@
  * lost or applied out of order (every answer is the one its step expects; each resident's state counted every event).
  */
 import { spawn } from 'node:child_process';
+import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { billCode } from '../core/accounts/index.ts';
@@ -37,6 +38,11 @@ await db.withTenant(org.orgId, async (em) => {
 
 // BENCH_CPU_PROFILE=dir writes the server's V8 CPU profile there, to see where the time goes.
 const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+// A live database has statistics (autovacuum); freshly bulk-loaded tables have none and mislead the planner.
+const owner = new pg.Client({ connectionString: scratch.url });
+await owner.connect();
+await owner.query('analyze');
+
 const child = spawn(process.execPath, [...profile, '--import', 'tsx', new URL('./dialogs/server.child.ts', import.meta.url).pathname], {
   env: { ...process.env, DIALOGS_DATABASE_URL: scratch.url, DIALOGS_SECRET_KEY: SECRET, DIALOGS_POOL_MAX: '20' }, stdio: ['ignore', 'pipe', 'inherit'],
 });
@@ -113,5 +119,6 @@ console.log(`residents: ${states!.n} dialog states, ${states!.events} events app
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(0);
 console.log(`round trip by step (median ms): ${byStep.map((xs, i) => `${i + 1}:${median(xs)}`).join(' ')}`);
 console.log(`lost or failed: ${failed}; wrong answer (reordered or broken): ${wrong}${sample.length ? `\n  ${sample.join('\n  ')}` : ''}`);
+await owner.end();
 await db.close();
 await scratch.drop();

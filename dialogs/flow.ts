@@ -13,6 +13,8 @@ export type Turn = {
   readonly event: InboundEvent;
   readonly now: Date;
   readonly services: DialogServices;
+  /** The phone the channel vouches for, as the turn began (null: none known). */
+  readonly phone: string | null;
   locale: Locale;
   accountId: string | null;
   data: Record<string, unknown>;

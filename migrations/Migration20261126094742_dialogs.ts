@@ -23,13 +23,10 @@ export class Migration20261126094742_dialogs extends Migration {
     this.addSql(`create index "bot_connections_org_id_index" on "bot_connections" ("org_id");`);
 
     this.addSql(`create table "dialog_states" ("identity_id" uuid not null, "org_id" uuid not null, "flow" varchar(32) not null, "step" varchar(48) not null, "version" int not null, "data" jsonb not null, "account_id" uuid null, "connection_id" uuid null, "chat_id" varchar(64) null, "seq" int not null default 0, "updated_at" timestamptz not null, constraint "dialog_states_pkey" primary key ("identity_id"));`);
-    this.addSql(`create index "dialog_states_org_id_index" on "dialog_states" ("org_id");`);
 
     this.addSql(`create table "dialog_payments" ("payment_id" uuid not null, "org_id" uuid not null, "identity_id" uuid not null, "channel" varchar(16) not null, "connection_id" uuid null, "chat_id" varchar(64) not null, "created_at" timestamptz not null, constraint "dialog_payments_pkey" primary key ("payment_id"));`);
-    this.addSql(`create index "dialog_payments_org_id_index" on "dialog_payments" ("org_id");`);
 
     this.addSql(`create table "dialog_inbox" ("identity_id" uuid not null, "event_key" varchar(100) not null, "org_id" uuid not null, "reply" jsonb not null, "created_at" timestamptz not null, constraint "dialog_inbox_pkey" primary key ("identity_id", "event_key"));`);
-    this.addSql(`create index "dialog_inbox_org_id_index" on "dialog_inbox" ("org_id");`);
     this.addSql(`create index "dialog_inbox_created_at_index" on "dialog_inbox" ("created_at");`);
 
     this.addSql(`create table "appeals" ("id" uuid not null, "org_id" uuid not null, "number" int not null, "type" text check ("type" in ('question', 'debt_structure', 'emergency', 'complaint', 'meter_issue')) not null, "category" varchar(32) null, "status" text check ("status" in ('new', 'assigned', 'waiting', 'answered', 'closed')) not null default 'new', "urgent" boolean not null default false, "person_id" uuid null, "identity_id" uuid null, "channel" text check ("channel" in ('telegram', 'whatsapp', 'max', 'webchat', 'voice')) null, "account_id" uuid null, "address" varchar(500) null, "text" text not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, constraint "appeals_pkey" primary key ("id"));`);
@@ -60,6 +57,9 @@ export class Migration20261126094742_dialogs extends Migration {
     this.addSql(`alter table "organizations" add column "reading_day_from" smallint null, add column "reading_day_to" smallint null, add column "dispatcher_phone" varchar(16) null, add column "operator_phone" varchar(16) null, add column "voice_number" varchar(16) null;`);
     this.addSql(`alter table "organizations" add constraint "organizations_voice_number_unique" unique ("voice_number");`);
 
+    // Read per person or per account, never per organisation alone: see core/accounts/accounts.entity.ts.
+    this.addSql(`drop index if exists "persons_org_id_index";`);
+    this.addSql(`drop index if exists "account_links_org_id_index";`);
     for (const table of TENANT_TABLES) {
       this.addSql(`alter table "${table}" enable row level security;`);
       this.addSql(`create policy tenant_isolation on "${table}" using (org_id = fp_current_org()) with check (org_id = fp_current_org());`);
@@ -103,6 +103,8 @@ export class Migration20261126094742_dialogs extends Migration {
   }
 
   override async down(): Promise<void> {
+    this.addSql(`create index "persons_org_id_index" on "persons" ("org_id");`);
+    this.addSql(`create index "account_links_org_id_index" on "account_links" ("org_id");`);
     this.addSql(`drop function if exists fp_account_org(text);`);
     this.addSql(`drop function if exists fp_prune_conversations(timestamptz, timestamptz);`);
     this.addSql(`drop function if exists fp_identity_org(text, text);`);

@@ -104,4 +104,22 @@ describe('dialog engine', () => {
     const stranger = await h.send('79990000000', { kind: 'command', command: 'start' }, { channel: 'voice', phone: '+79990000000' });
     expect(optionIds(stranger)).toContain('m.link');
   });
+
+  it('stops guessing: after five wrong proofs for one account in an hour even the right code is refused', async () => {
+    const account = h.org.accounts[1]!;
+    const right = billCode(HARNESS_SECRET, h.org.orgId, account.id, month());
+    const wrong = right === '000000' ? '111111' : '000000';
+    await h.send('guesser', '/start');
+    await h.send('guesser', { kind: 'choice', optionId: 'm.link' });
+    await h.send('guesser', account.number);
+    for (let i = 0; i < 5; i += 1) {
+      await h.send('guesser', { kind: 'choice', optionId: 'lp.code' });
+      expect(readable(await h.send('guesser', wrong)).join('\n')).toContain('Не удалось подтвердить');
+    }
+    await h.send('guesser', { kind: 'choice', optionId: 'lp.code' });
+    expect(readable(await h.send('guesser', right)).join('\n')).toContain('Слишком много попыток');
+    const [links] = await test.db.withTenant(h.org.orgId, (em) => em.execute<{ n: string }[]>(
+      `select count(*) as n from account_links where org_id = ? and account_id = ? and proof = 'bill_code'`, [h.org.orgId, account.id]));
+    expect(Number(links!.n)).toBe(0);
+  });
 });

@@ -106,7 +106,7 @@ export const Person = defineEntity({
   tableName: 'persons',
   properties: (p) => ({
     id: p.uuid().primary().onCreate(() => randomUUID()),
-    org: () => p.manyToOne(Organization).mapToPk().index(),
+    org: () => p.manyToOne(Organization).mapToPk(),
     fullName: p.string().length(300).nullable(),
     locale: p.string().length(5).default('ru'),
     createdAt: p.datetime().onCreate(() => new Date()),
@@ -153,13 +153,18 @@ export const Identity = defineEntity({
 });
 export type IdentityRow = InferEntity<typeof Identity>;
 
+/*
+ * Persons and account links carry no index on org_id alone: they are read per person or per account, and under
+ * row-level security an org-only index is a trap — with thin statistics (a new organisation, a table that just
+ * grew) the planner takes it for a one-row lookup and walks the whole tenant.
+ */
 export const AccountLink = defineEntity({
   name: 'AccountLink',
   tableName: 'account_links',
   uniques: [{ properties: ['account', 'person'] }],
   properties: (p) => ({
     id: p.uuid().primary().onCreate(() => randomUUID()),
-    org: () => p.manyToOne(Organization).mapToPk().index(),
+    org: () => p.manyToOne(Organization).mapToPk(),
     account: () => p.manyToOne(Account).mapToPk(),
     person: () => p.manyToOne(Person).mapToPk().index(),
     relation: p.enum([...LINK_RELATIONS]).default('payer'),

@@ -38,7 +38,9 @@ export type BotConnectionRow = InferEntity<typeof BotConnectionRecord>;
 /*
  * The conversation tables carry no foreign key to their organisation: every key check takes KEY SHARE on the one
  * organisation row, and all of its residents' events would queue on it (the payments tables learnt this).
- * Row-level security pins org_id, and organisations are never deleted.
+ * Row-level security pins org_id, and organisations are never deleted. Nor an index on org_id alone: every read is
+ * by identity or payment, and under row-level security the planner with thin statistics would take an org-only
+ * index for those lookups and walk the whole tenant (the dialogs benchmark met it).
  */
 
 /** Where a resident is in a conversation: one row per identity, locked while an event of theirs is handled. */
@@ -47,7 +49,7 @@ export const DialogState = defineEntity({
   tableName: 'dialog_states',
   properties: (p) => ({
     identity: () => p.manyToOne(Identity).mapToPk().primary(),
-    org: () => p.manyToOne(Organization).mapToPk().index().createForeignKeyConstraint(false),
+    org: () => p.manyToOne(Organization).mapToPk().createForeignKeyConstraint(false),
     flow: p.string().length(32),
     step: p.string().length(48),
     /** The flow's version that wrote `data`; another version restarts the flow instead of misreading it. */
@@ -73,7 +75,7 @@ export const DialogInbox = defineEntity({
   properties: (p) => ({
     identity: () => p.manyToOne(Identity).mapToPk().primary(),
     eventKey: p.string().length(100).primary(),
-    org: () => p.manyToOne(Organization).mapToPk().index().createForeignKeyConstraint(false),
+    org: () => p.manyToOne(Organization).mapToPk().createForeignKeyConstraint(false),
     reply: p.json<Record<string, unknown>>(),
     createdAt: p.datetime(),
   }),
@@ -101,7 +103,7 @@ export const DialogPayment = defineEntity({
   tableName: 'dialog_payments',
   properties: (p) => ({
     paymentId: p.uuid().primary(),
-    org: () => p.manyToOne(Organization).mapToPk().index().createForeignKeyConstraint(false),
+    org: () => p.manyToOne(Organization).mapToPk().createForeignKeyConstraint(false),
     identity: () => p.manyToOne(Identity).mapToPk(),
     channel: p.string().length(16),
     connectionId: p.uuid().nullable(),

@@ -21,6 +21,8 @@ export type StoredState = {
   readonly locale: string;
   /** The reply given to this very event before (a redelivery), if any. */
   readonly prior: Record<string, unknown> | null;
+  /** A phone the channel vouched for (WhatsApp, the caller's number, a shared own contact). */
+  readonly phone: string | null;
 };
 
 export type TurnStart = {
@@ -53,9 +55,10 @@ export async function openTurn(em: Em, input: TurnStart): Promise<TurnIdentity &
      insert into dialog_states (identity_id, org_id, flow, step, version, data, account_id, seq, updated_at)
        select id, org_id, ?, ?, ?, '{}', null, 0, ? from identities where org_id = ? and channel = ? and external_id = ?
        on conflict (identity_id) do nothing;
-     select i.id as identity_id, i.person_id, s.flow, s.step, s.version, s.data, s.account_id, s.seq, s.updated_at, p.locale,
+     select i.id as identity_id, i.person_id, i.phone, s.flow, s.step, s.version, s.data, s.account_id, s.seq, s.updated_at,
+       (select locale from persons where id = i.person_id) as locale,
        (select reply from dialog_inbox where identity_id = i.id and event_key = ?) as prior
-     from identities i join dialog_states s on s.identity_id = i.id join persons p on p.org_id = i.org_id and p.id = i.person_id
+     from identities i join dialog_states s on s.identity_id = i.id
      where i.org_id = ? and i.channel = ? and i.external_id = ?`,
     [input.orgId, `dialog:${who.join(':')}`, ...who, input.orgId, input.locale, input.now, ...who, input.phone, input.now,
       input.initial.flow, input.initial.step, input.initial.version, input.now, ...who, input.eventKey ? inboxKey(input.eventKey) : '', ...who]);
@@ -67,6 +70,7 @@ export async function openTurn(em: Em, input: TurnStart): Promise<TurnIdentity &
       flow: String(row.flow), step: String(row.step), version: Number(row.version), data: (row.data ?? {}) as Record<string, unknown>,
       accountId: (row.account_id as string | null) ?? null, seq: Number(row.seq), updatedAt: new Date(row.updated_at as string),
       fresh: Number(row.seq) === 0, locale: String(row.locale ?? 'ru'), prior: (row.prior as Record<string, unknown> | null) ?? null,
+      phone: (row.phone as string | null) ?? null,
     },
   };
 }

@@ -9,13 +9,17 @@ export const RATE_WINDOW_MS = 3_600_000;
  * as staff sign-in); record the attempt (recordHit) in the same transaction.
  */
 export async function overLimit(em: Em, limits: readonly Limit[], now: Date): Promise<boolean> {
-  let limited = false;
-  for (const limit of [...limits].sort((a, b) => a.bucket.localeCompare(b.bucket))) {
-    await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`rate:${limit.bucket}`]);
-    const [row] = await em.execute<{ n: string }[]>('select count(*) as n from rate_limit_hits where bucket = ? and hit_at > ?', [limit.bucket, new Date(now.getTime() - RATE_WINDOW_MS)]);
-    if (Number(row?.n ?? 0) >= limit.max) limited = true;
-  }
-  return limited;
+  if (limits.length === 0) return false;
+  const sorted = [...limits].sort((a, b) => a.bucket.localeCompare(b.bucket));
+  const since = new Date(now.getTime() - RATE_WINDOW_MS);
+  // One round trip: the locks in bucket order (no two attempts lock the same pair in opposite orders), then the counts.
+  const results = await em.execute<unknown[][]>(
+    [...sorted.map(() => 'select pg_advisory_xact_lock(hashtextextended(?, 0))'),
+      ...sorted.map(() => 'select count(*) as n from rate_limit_hits where bucket = ? and hit_at > ?')].join('; '),
+    [...sorted.map((l) => `rate:${l.bucket}`), ...sorted.flatMap((l) => [l.bucket, since])]);
+  // Always two statements or more, so one result per statement: the locks' first, then the counts.
+  const counts = results.slice(sorted.length);
+  return sorted.some((limit, i) => Number((counts[i] as { n: string }[] | undefined)?.[0]?.n ?? 0) >= limit.max);
 }
 
 /** Counts one attempt; rows older than a day are swept now and then as attempts pass. */

@@ -37,8 +37,11 @@ export function accountTitle(account: LinkedAccount): string {
 }
 
 /** YYYY-MM of a moment in a time zone. */
+const monthFormats = new Map<string, Intl.DateTimeFormat>();
 export function monthIn(now: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(now);
+  let format = monthFormats.get(timeZone);
+  if (!format) monthFormats.set(timeZone, format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }));
+  const parts = format.formatToParts(now);
   return `${parts.find((p) => p.type === 'year')!.value}-${parts.find((p) => p.type === 'month')!.value}`;
 }
 

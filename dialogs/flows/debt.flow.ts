@@ -5,10 +5,13 @@ import { choose, CHOICE, option, say, type Flow, type Turn } from '../flow.ts';
 import { currentAccount, NEED_ACCOUNT, rub } from './common.ts';
 
 /** «ноябрь 2026» from YYYY-MM in the resident's language. */
+const MONTH_FORMATS: Readonly<Record<Locale, Intl.DateTimeFormat>> = {
+  ru: new Intl.DateTimeFormat('ru-RU', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
+  en: new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
+};
 export function monthName(period: string, locale: Locale): string {
   const [y, m] = period.split('-').map(Number) as [number, number];
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'ru-RU', { month: 'long', year: 'numeric', timeZone: 'UTC' })
-    .format(new Date(Date.UTC(y, m - 1, 1))).replace(' г.', '');
+  return MONTH_FORMATS[locale].format(new Date(Date.UTC(y, m - 1, 1))).replace(' г.', '');
 }
 
 export async function serviceNames(turn: Turn): Promise<Map<string, string>> {

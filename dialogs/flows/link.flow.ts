@@ -67,8 +67,7 @@ export const linkFlow: Flow = {
         turn.data = { number: account?.number ?? typed.slice(0, 32), accountId: account?.id ?? null };
         if (await blocked(turn)) return { say: [say('link.tooMany')], to: 'menu' };
         // The messenger already vouches for a phone (WhatsApp number, caller id, a shared contact): try it first.
-        const [identity] = await turn.em.execute<{ phone: string | null }[]>('select phone from identities where org_id = ? and id = ?', [turn.orgId, turn.identityId]);
-        if (account && identity?.phone && await phoneMatchesAccount(turn.em, turn.orgId, account.id, identity.phone)) return linked(turn, account.id, 'phone_match');
+        if (account && turn.phone && await phoneMatchesAccount(turn.em, turn.orgId, account.id, turn.phone)) return linked(turn, account.id, 'phone_match');
         return { to: 'link.proof' };
       },
     },

@@ -1,4 +1,4 @@
-import { accountsByRecordedPhone, identityFacts, linkResident } from '../../core/accounts/index.ts';
+import { accountsByRecordedPhone, linkResident } from '../../core/accounts/index.ts';
 import { choose, CHOICE, option, say, type Flow, type Transition } from '../flow.ts';
 import { accountTitle, currentAccount, forgetLinked, linkedOf, orgFacts } from './common.ts';
 import type { Turn } from '../flow.ts';
@@ -21,7 +21,7 @@ const forChannel = (turn: Turn, items: readonly (readonly [string, string])[]) =
  * three is a shared number (an agency, a company) and proves nothing about one flat.
  */
 async function linkByPhone(turn: Turn): Promise<boolean> {
-  const { phone } = await identityFacts(turn.em, turn.orgId, turn.identityId);
+  const phone = turn.phone;
   if (!phone) return false;
   const accounts = await accountsByRecordedPhone(turn.em, turn.orgId, phone);
   if (accounts.length === 0 || accounts.length > 3) return false;
