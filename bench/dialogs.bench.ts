@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import pg from 'pg';
+import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { billCode } from '../core/accounts/index.ts';
@@ -73,6 +74,20 @@ function script(account: { id: string; number: string }): Step[] {
 }
 
 const byStep: number[][] = [];
+// node:http with kept-alive sockets: the client shares the machine with the server, so it should cost little.
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENT });
+const port = Number(new URL(base).port);
+function post(path: string, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.once('error', reject);
+    req.end(body);
+  });
+}
 let events = 0;
 let wrong = 0;
 let failed = 0;
@@ -82,13 +97,11 @@ async function resident(index: number): Promise<void> {
   const session = randomUUID().replaceAll('-', '');
   for (const [i, step] of script(account).entries()) {
     const t0 = performance.now();
-    const res = await fetch(`${base}/chat/api/bench/messages`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ session, id: `m${i}`, ...step.send }),
-    });
+    const res = await post('/chat/api/bench/messages', JSON.stringify({ session, id: `m${i}`, ...step.send }));
     events += 1;
     (byStep[i] ??= []).push(performance.now() - t0);
-    if (!res.ok) { failed += 1; if (sample.length < 3) sample.push(`${res.status} ${await res.text()}`); return; }
-    const body = await res.json() as { replies: Reply[] };
+    if (res.status !== 200) { failed += 1; if (sample.length < 3) sample.push(`${res.status} ${res.body}`); return; }
+    const body = JSON.parse(res.body) as { replies: Reply[] };
     if (!step.expect(body.replies)) { wrong += 1; if (sample.length < 3) sample.push(`step ${i}: ${JSON.stringify(body.replies).slice(0, 300)}`); return; }
   }
 }
@@ -100,6 +113,7 @@ await Promise.all(Array.from({ length: CONCURRENT }, async () => {
   while (next < RESIDENTS) await resident(next++);
 }));
 const seconds = (performance.now() - started) / 1000;
+agent.destroy();
 const { times, turns } = await (await fetch(`${base}/__stats`)).json() as { times: number[]; turns: number[] };
 child.kill('SIGINT');
 await new Promise((resolve) => child.once('exit', resolve));

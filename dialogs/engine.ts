@@ -59,7 +59,7 @@ export function makeDialogEngine(deps: EngineDeps): DialogPort {
 
       const turn: Turn = {
         em, orgId: event.orgId, identityId: who.identityId, personId: who.personId, channel: event.channel, event, now,
-        services: deps.services, phone: state.phone, locale: isLocale(state.locale) ? state.locale : 'ru', accountId: state.accountId, data: { ...state.data }, after: [],
+        services: deps.services, phone: state.phone, linkedAtStart: state.linked, locale: isLocale(state.locale) ? state.locale : 'ru', accountId: state.accountId, data: { ...state.data }, after: [],
       };
       const intents: OutboundIntent[] = [];
       let at = { flow: state.flow, step: state.step };

@@ -1,5 +1,6 @@
 import type { Em } from '../core/infra/database/database.ts';
 import type { Locale } from '../core/shared/index.ts';
+import type { LinkedAccount } from '../core/accounts/index.ts';
 import type { DialogServices } from './services.ts';
 import type { ChoiceOption, DialogChannel, Expectation, InboundEvent, InboundInput, OutboundIntent, Phrase } from './types.ts';
 
@@ -15,6 +16,8 @@ export type Turn = {
   readonly services: DialogServices;
   /** The phone the channel vouches for, as the turn began (null: none known). */
   readonly phone: string | null;
+  /** The resident's linked accounts as the turn began (flows read them through linkedOf, which knows of changes). */
+  readonly linkedAtStart: readonly LinkedAccount[];
   locale: Locale;
   accountId: string | null;
   data: Record<string, unknown>;

@@ -18,5 +18,5 @@ export { addressKey, normaliseArea } from './address.calc.ts';
 export { searchAccounts, loadAccountCard, ACCOUNT_SORTS, COUNT_CAP } from './account-search.ts';
 export type { AccountSearch, AccountListRow, AccountSort, AccountCard } from './account-search.ts';
 export { billCode, checkBillCode } from './bill-code.calc.ts';
-export { linkedAccounts, findOpenAccount, phoneMatchesAccount, linkResident, unlinkResident, setIdentityPhone, setPersonLocale, setIdentityConsent, identityFacts, accountsByRecordedPhone } from './residents.ts';
+export { linkedAccounts, linkedAccountsJsonSql, findOpenAccount, phoneMatchesAccount, linkResident, unlinkResident, setIdentityPhone, setPersonLocale, setIdentityConsent, identityFacts, accountsByRecordedPhone } from './residents.ts';
 export type { LinkedAccount } from './residents.ts';

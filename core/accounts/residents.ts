@@ -5,15 +5,21 @@ import { normaliseAccountNumber } from './account-number.calc.ts';
 /** An account a resident linked, as the bots show it. */
 export type LinkedAccount = { readonly id: string; readonly number: string; readonly address: string | null; readonly premise: string | null };
 
-/** The accounts a person linked, oldest link first (the first is the default). */
+/**
+ * The accounts a person linked, oldest link first (the first is the default), as one JSON array: a scalar
+ * subquery a caller can put in its own statement (the dialog turn reads them in its first round trip).
+ */
+export const linkedAccountsJsonSql = (orgSql: string, personSql: string): string =>
+  `(select coalesce(json_agg(json_build_object('id', a.id, 'number', a.number, 'address', b.address, 'premise', p.number)
+      order by l.created_at, a.number), '[]'::json) from account_links l
+     join accounts a on a.org_id = l.org_id and a.id = l.account_id
+     left join premises p on p.org_id = a.org_id and p.id = a.premise_id
+     left join buildings b on b.org_id = p.org_id and b.id = p.building_id
+   where l.org_id = ${orgSql} and l.person_id = ${personSql} and a.status = 'open')`;
+
 export async function linkedAccounts(em: Em, orgId: string, personId: string): Promise<LinkedAccount[]> {
-  const rows = await em.execute<{ id: string; number: string; address: string | null; premise: string | null }[]>(
-    `select a.id, a.number, b.address, p.number as premise from account_links l
-       join accounts a on a.org_id = l.org_id and a.id = l.account_id
-       left join premises p on p.org_id = a.org_id and p.id = a.premise_id
-       left join buildings b on b.org_id = p.org_id and b.id = p.building_id
-     where l.org_id = ? and l.person_id = ? and a.status = 'open' order by l.created_at, a.number`, [orgId, personId]);
-  return rows.map((r) => ({ id: r.id, number: r.number, address: r.address, premise: r.premise }));
+  const [row] = await em.execute<{ linked: LinkedAccount[] }[]>(`select ${linkedAccountsJsonSql('?', '?')} as linked`, [orgId, personId]);
+  return row?.linked ?? [];
 }
 
 /** An open account by the number a resident typed (spaces, dashes and case forgiven). */

@@ -1,6 +1,7 @@
 import type { Em } from '../infra/database/database.ts';
 import { createHash } from 'node:crypto';
 import { TENANT_SETTING } from '../infra/database/roles.ts';
+import { linkedAccountsJsonSql, type LinkedAccount } from '../accounts/index.ts';
 
 /** Channel event ids fit the inbox's 100 characters as they are; longer ones (MAX callback ids) by their hash. */
 export const inboxKey = (eventKey: string): string =>
@@ -23,6 +24,8 @@ export type StoredState = {
   readonly prior: Record<string, unknown> | null;
   /** A phone the channel vouched for (WhatsApp, the caller's number, a shared own contact). */
   readonly phone: string | null;
+  /** The person's linked accounts as the turn began (most steps show or use one). */
+  readonly linked: readonly LinkedAccount[];
 };
 
 export type TurnStart = {
@@ -57,7 +60,8 @@ export async function openTurn(em: Em, input: TurnStart): Promise<TurnIdentity &
        on conflict (identity_id) do nothing;
      select i.id as identity_id, i.person_id, i.phone, s.flow, s.step, s.version, s.data, s.account_id, s.seq, s.updated_at,
        (select locale from persons where id = i.person_id) as locale,
-       (select reply from dialog_inbox where identity_id = i.id and event_key = ?) as prior
+       (select reply from dialog_inbox where identity_id = i.id and event_key = ?) as prior,
+       ${linkedAccountsJsonSql('i.org_id', 'i.person_id')} as linked
      from identities i join dialog_states s on s.identity_id = i.id
      where i.org_id = ? and i.channel = ? and i.external_id = ?`,
     [input.orgId, `dialog:${who.join(':')}`, ...who, input.orgId, input.locale, input.now, ...who, input.phone, input.now,
@@ -70,7 +74,7 @@ export async function openTurn(em: Em, input: TurnStart): Promise<TurnIdentity &
       flow: String(row.flow), step: String(row.step), version: Number(row.version), data: (row.data ?? {}) as Record<string, unknown>,
       accountId: (row.account_id as string | null) ?? null, seq: Number(row.seq), updatedAt: new Date(row.updated_at as string),
       fresh: Number(row.seq) === 0, locale: String(row.locale ?? 'ru'), prior: (row.prior as Record<string, unknown> | null) ?? null,
-      phone: (row.phone as string | null) ?? null,
+      phone: (row.phone as string | null) ?? null, linked: (row.linked as LinkedAccount[] | null) ?? [],
     },
   };
 }

@@ -1,6 +1,6 @@
-import { linkedAccounts, unlinkResident } from '../../core/accounts/index.ts';
+import { unlinkResident } from '../../core/accounts/index.ts';
 import { choose, CHOICE, literal, option, say, type Flow } from '../flow.ts';
-import { accountTitle, forgetLinked } from './common.ts';
+import { accountTitle, forgetLinked, linkedOf } from './common.ts';
 
 /** Choice ids carry the account's position, not its id: short, and they reveal nothing. */
 export const accountsFlow: Flow = {
@@ -10,7 +10,7 @@ export const accountsFlow: Flow = {
   steps: {
     list: {
       async prompt(turn) {
-        const accounts = await linkedAccounts(turn.em, turn.orgId, turn.personId);
+        const accounts = await linkedOf(turn);
         turn.data = { ids: accounts.map((a) => a.id) };
         if (accounts.length === 0) return { intents: [say('accounts.none')], then: 'link' };
         const options = [

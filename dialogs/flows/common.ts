@@ -13,17 +13,20 @@ export async function currentAccount(turn: Turn): Promise<LinkedAccount | null> 
   return chosen;
 }
 
-/** The resident's linked accounts, read once per turn (several steps of one turn ask). */
-const linkedCache = new WeakMap<Turn, readonly LinkedAccount[]>();
+/**
+ * The resident's linked accounts: as the turn's first round trip read them, until a step links or unlinks one
+ * (forgetLinked); then read again, once.
+ */
+const linkedCache = new WeakMap<Turn, readonly LinkedAccount[] | null>();
 export async function linkedOf(turn: Turn): Promise<readonly LinkedAccount[]> {
-  const cached = linkedCache.get(turn);
+  const cached = linkedCache.has(turn) ? linkedCache.get(turn) : turn.linkedAtStart;
   if (cached) return cached;
   const accounts = await linkedAccounts(turn.em, turn.orgId, turn.personId);
   linkedCache.set(turn, accounts);
   return accounts;
 }
 /** After a link or an unlink in this turn, the next read asks the database again. */
-export const forgetLinked = (turn: Turn): void => { linkedCache.delete(turn); };
+export const forgetLinked = (turn: Turn): void => { linkedCache.set(turn, null); };
 
 /** Flows that need an account send a resident without one to link it first. */
 export const NEED_ACCOUNT: Prompt = { intents: [say('needAccount')], then: 'link' };
