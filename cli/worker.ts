@@ -32,7 +32,7 @@ export async function startWorker(app: App): Promise<{ stop(): Promise<void> }> 
   work(RECEIPT_TOPIC, async (job) => {
     const { orgId, paymentId } = job.payload as { orgId?: unknown; paymentId?: unknown };
     if (typeof orgId !== 'string' || typeof paymentId !== 'string') throw new PermanentJobError('receipt job without orgId/paymentId');
-    await sendReceipt({ db: app.db, payments: app.payments, deliver: app.dialogs.deliver }, orgId, paymentId);
+    await sendReceipt({ db: app.db, clock: app.clock, payments: app.payments, deliver: app.dialogs.deliver }, orgId, paymentId);
   });
   const bots = await startBots(app, work);
   const relay: OutboxRelay = makeOutboxRelay({

@@ -1,7 +1,7 @@
 import type { Database } from '../core/infra/database/database.ts';
 import { openTurn, rememberReply, saveTurn } from '../core/conversations/index.ts';
 import { isLocale, type Clock, type Locale } from '../core/shared/index.ts';
-import type { Flow, Step, StepInput, Transition, Turn } from './flow.ts';
+import type { AfterWork, Flow, Step, StepInput, Transition, Turn } from './flow.ts';
 import { optionsOf, optionsOnScreen, resolveInput } from './resolve-input.ts';
 import { makeSerial } from './serial.ts';
 import type { DialogServices } from './services.ts';
@@ -124,11 +124,15 @@ export function makeDialogEngine(deps: EngineDeps): DialogPort {
       return { reply, after: turn.after, insertAt };
     });
     if (turned.after.length === 0) return turned.reply;
-    const more: OutboundIntent[] = [];
-    for (const work of turned.after) more.push(...await work());
+    const done: AfterWork[] = [];
+    for (const work of turned.after) done.push(await work());
+    const more = done.flatMap((d) => d.intents);
     const reply: DialogReply = { ...turned.reply, intents: [...turned.reply.intents.slice(0, turned.insertAt), ...more, ...turned.reply.intents.slice(turned.insertAt)] };
-    // A redelivered event must get the whole answer, links included.
-    if (event.eventKey) await deps.db.withTenant(event.orgId, (em) => rememberReply(em, reply.identityId, event.eventKey!, reply));
+    // One more transaction: what the work records, and the whole answer for a redelivered event, links included.
+    await deps.db.withTenant(event.orgId, async (em) => {
+      for (const d of done) await d.record?.(em);
+      if (event.eventKey) await rememberReply(em, reply.identityId, event.eventKey, reply);
+    });
     return reply;
   }
 

@@ -25,8 +25,11 @@ export type Turn = {
    * Work that must not run inside the turn's transaction — it opens its own (a payment goes to the bank and back):
    * run after the state commits, still in the resident's turn order; its intents are added to the reply.
    */
-  readonly after: (() => Promise<readonly OutboundIntent[]>)[];
+  readonly after: (() => Promise<AfterWork>)[];
 };
+
+/** What work after the transaction adds: intents for the reply, and rows to write with the remembered reply. */
+export type AfterWork = { readonly intents: readonly OutboundIntent[]; readonly record?: (em: Em) => Promise<void> };
 
 /** What a step says when the resident arrives at it. `then` moves on at once (an answer that needs no reply). */
 export type Prompt = {

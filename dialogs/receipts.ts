@@ -1,11 +1,11 @@
 import { chatOf } from '../core/conversations/index.ts';
 import type { Database } from '../core/infra/database/database.ts';
 import { loadPayment, type PaymentsService } from '../core/payments/index.ts';
-import { formatRubles, isLocale, type Kopecks } from '../core/shared/index.ts';
+import { formatRubles, isLocale, type Clock, type Kopecks } from '../core/shared/index.ts';
 import type { OutboundMessage } from './channel.port.ts';
 import type { DialogChannel } from './types.ts';
 
-type ReceiptDeps = { readonly db: Database; readonly payments: PaymentsService; readonly deliver: (m: OutboundMessage) => Promise<void> };
+type ReceiptDeps = { readonly db: Database; readonly clock: Clock; readonly payments: PaymentsService; readonly deliver: (m: OutboundMessage) => Promise<void> };
 
 /**
  * The receipt of a payment started in a chat, once the bank confirmed it (outbox topic RECEIPT_TOPIC): to the chat
@@ -19,8 +19,12 @@ export async function sendReceipt(deps: ReceiptDeps, orgId: string, paymentId: s
          join payments p on p.org_id = d.org_id and p.id = d.payment_id join accounts a on a.org_id = p.org_id and a.id = p.account_id
          join organizations o on o.id = d.org_id
        where d.org_id = ? and d.payment_id = ?`, [orgId, paymentId]);
-    if (!row) return null;
     const payment = await loadPayment(em, orgId, paymentId);
+    // The chat is recorded just after the bank took the payment; a very quick bank can confirm first. Try again.
+    if (!row && payment?.source === 'bot' && deps.clock.now().getTime() - payment.createdAt.getTime() < 10 * 60_000) {
+      throw new Error('receipt: the chat of the payment is not recorded yet');
+    }
+    if (!row) return null;
     const chat = await chatOf(em, orgId, row.identity_id);
     return payment ? { row, payment, locale: chat?.locale ?? 'ru' } : null;
   });

@@ -50,7 +50,7 @@ describe('paying from a chat', () => {
     const outbox = await test.db.withoutTenant((em) => em.execute<{ topic: string; job_id: string }[]>(`select topic, job_id from outbox where job_id = ?`, [`receipt:${row!.id}`]));
     expect(outbox).toEqual([{ topic: 'dialogs.receipt', job_id: `receipt:${row!.id}` }]);
 
-    await sendReceipt({ db: test.db, payments: h.payments, deliver: async (m) => { h.delivered.push(m); } }, h.org.orgId, row!.id);
+    await sendReceipt({ db: test.db, clock: h.clock, payments: h.payments, deliver: async (m) => { h.delivered.push(m); } }, h.org.orgId, row!.id);
     const receipt = h.delivered.find((m) => m.key === `receipt:${row!.id}`);
     expect(receipt).toMatchObject({ channel: 'webchat', chatId: 'chat-payer' });
     expect(receipt!.intents[0]).toMatchObject({ type: 'text', text: { key: 'dialogs.pay.receipt' } });
@@ -64,5 +64,15 @@ describe('paying from a chat', () => {
     expect(readable(low).join('\n')).toContain('Сумма должна быть от');
     const ok = await h.send('other', '1 500,50');
     expect(ok.intents.filter((i) => i.type === 'link')).toHaveLength(2);
+  });
+
+  it('asks the queue to try the receipt again while the chat of a fresh payment is not recorded yet', async () => {
+    const created = await h.payments.create({ orgId: h.org.orgId, accountId: h.org.accounts[2]!.id, amount: 10_000 as never, method: 'sbp', source: 'bot', idempotencyKey: 'receipt-race-1' });
+    if (!created.ok) throw created.error;
+    const deps = { db: test.db, clock: h.clock, payments: h.payments, deliver: async () => undefined };
+    await expect(sendReceipt(deps, h.org.orgId, created.value.id)).rejects.toThrow(/not recorded yet/);
+    h.clock.advance(11 * 60_000);
+    await expect(sendReceipt(deps, h.org.orgId, created.value.id)).resolves.toBeUndefined();
+    h.clock.advance(-11 * 60_000);
   });
 });

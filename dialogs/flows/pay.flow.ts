@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { messengerChats, recordDialogPayment } from '../../core/conversations/index.ts';
 import { accountDebt, MAX_PAYMENT, MIN_PAYMENT } from '../../core/payments/index.ts';
 import { isLocale, parseRubles, type Kopecks } from '../../core/shared/index.ts';
-import { choose, CHOICE, inputText, NUMBER, option, phrase, say, type Flow, type Transition, type Turn } from '../flow.ts';
+import { choose, CHOICE, inputText, NUMBER, option, phrase, say, type AfterWork, type Flow, type Transition, type Turn } from '../flow.ts';
+import type { Em } from '../../core/infra/database/database.ts';
 import type { OutboundIntent } from '../types.ts';
 import { currentAccount, NEED_ACCOUNT, rub } from './common.ts';
 
@@ -17,20 +18,21 @@ function startPayment(turn: Turn, amount: Kopecks): Transition {
   const accountId = turn.accountId!;
   // One payment per event, whatever the length of the channel's event ids (the key allows 64 characters).
   const idempotencyKey = `bot-${createHash('sha256').update(`${identityId}\u0000${event.eventKey ?? turn.now.getTime()}`).digest('base64url').slice(0, 43)}`;
-  turn.after.push(async (): Promise<OutboundIntent[]> => {
+  turn.after.push(async (): Promise<AfterWork> => {
     const created = await services.payments.create({ orgId, accountId, amount, method: 'sbp', source: 'bot', idempotencyKey });
-    if (!created.ok) return [say('pay.failed')];
+    if (!created.ok) return { intents: [say('pay.failed')] };
     const payment = created.value;
-    const chats = await services.db.withTenant(orgId, async (em) => {
-      await recordDialogPayment(em, { orgId, paymentId: payment.id, identityId, channel, connectionId: event.connectionId, chatId: event.chatId, now: turn.now });
-      return channel === 'voice' ? messengerChats(em, orgId, turn.personId, turn.identityId) : [];
-    });
+    // Remembered with the reply, in the turn's closing transaction: the receipt comes back to this chat.
+    const record = (em: Em) => recordDialogPayment(em, { orgId, paymentId: payment.id, identityId, channel, connectionId: event.connectionId, chatId: event.chatId, now: turn.now });
     const bank = payment.paymentUrl ?? services.payments.statusUrl(payment.id);
     const sbp: OutboundIntent = { type: 'link', text: phrase('pay.sbp', { gross: rub(payment.gross) }), url: bank, label: phrase('pay.sbpButton') };
-    if (channel === 'voice') return sendFromCall(turn, chats, sbp, bank);
+    if (channel === 'voice') {
+      const chats = await services.db.withTenant(orgId, (em) => messengerChats(em, orgId, turn.personId, identityId));
+      return { intents: await sendFromCall(turn, chats, sbp, bank), record };
+    }
     const page = `${services.publicUrl()}/pay/${await services.payments.links.sign({ orgId, purpose: 'account', subjectId: accountId })}`;
     const fee = payment.fee > 0 && payment.commissionMode === 'external' ? [say('pay.fee', { amount: rub(payment.amount), fee: rub(payment.fee), gross: rub(payment.gross) })] : [];
-    return [...fee, sbp, { type: 'link', text: phrase('pay.page'), url: page, label: phrase('pay.pageButton') }, say('pay.receiptLater')];
+    return { intents: [...fee, sbp, { type: 'link', text: phrase('pay.page'), url: page, label: phrase('pay.pageButton') }, say('pay.receiptLater')], record };
   });
   return { to: 'menu' };
 }

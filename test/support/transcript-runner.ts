@@ -2,7 +2,7 @@ import { it } from 'vitest';
 import { sendReceipt } from '../../dialogs/receipts.ts';
 import { ALL_FLOWS } from '../../dialogs/flows/index.ts';
 import type { DialogChannel } from '../../dialogs/types.ts';
-import { translate, type Locale } from '../../core/shared/index.ts';
+import { systemClock, translate, type Locale } from '../../core/shared/index.ts';
 import {
   LABELS, resolve, type Act, type Caps, type Ctx, type Expect, type Facts, type LinkExp, type OptionExp, type Phrase, type Transcript,
 } from '../transcripts/script.ts';
@@ -164,7 +164,7 @@ async function confirmLatestPayment(w: World, channel: DialogChannel, externalId
   const body = JSON.stringify({ OrderId: row.id, PaymentId: row.provider_payment_id, Status: 'CONFIRMED', Amount: Number(row.gross) });
   const applied = await w.payments.hook('sandbox', Buffer.from(body), { 'x-sandbox-signature': w.payments.sandbox.sign(body) });
   if (applied.outcome !== 'applied') throw new Error(`the bank's notification was not applied: ${applied.outcome}`);
-  await sendReceipt({ db: w.db, payments: w.payments, deliver: w.dialogs.deliver }, w.orgId, row.id);
+  await sendReceipt({ db: w.db, clock: systemClock, payments: w.payments, deliver: w.dialogs.deliver }, w.orgId, row.id);
   await w.settle();
 }
 
