@@ -47,10 +47,17 @@ export type TurnStart = {
  */
 export async function openTurn(em: Em, input: TurnStart): Promise<TurnIdentity & { state: StoredState }> {
   const who = [input.orgId, input.channel, input.externalId];
-  const [, , , , rows] = await em.execute<[unknown, unknown, unknown, unknown, Record<string, unknown>[]]>(
+  const key = input.eventKey ? inboxKey(input.eventKey) : '';
+  // A resident who wrote before (nine events in ten): the tenant, their lock and their state, nothing to create.
+  const [, , known] = await em.execute<[unknown, unknown, Record<string, unknown>[]]>(
     `select set_config('${TENANT_SETTING}', ?, true), set_config('synchronous_commit', 'off', true);
      select pg_advisory_xact_lock(hashtextextended(?, 0));
-     with existing as (select id from identities where org_id = ? and channel = ? and external_id = ?),
+     ${STATE_SELECT}`,
+    [input.orgId, `dialog:${who.join(':')}`, key, ...who]);
+  if (known[0]) return readTurn(known[0]);
+  // A first event: the person, the identity and the state are made under the lock just taken.
+  const [, , rows] = await em.execute<[unknown, unknown, Record<string, unknown>[]]>(
+    `with existing as (select id from identities where org_id = ? and channel = ? and external_id = ?),
        np as (insert into persons (id, org_id, full_name, locale, created_at)
               select gen_random_uuid(), ?, null, ?, ? where not exists (select 1 from existing) returning id)
      insert into identities (id, org_id, person_id, channel, external_id, phone, consent_notifications, created_at)
@@ -58,16 +65,22 @@ export async function openTurn(em: Em, input: TurnStart): Promise<TurnIdentity &
      insert into dialog_states (identity_id, org_id, flow, step, version, data, account_id, seq, updated_at)
        select id, org_id, ?, ?, ?, '{}', null, 0, ? from identities where org_id = ? and channel = ? and external_id = ?
        on conflict (identity_id) do nothing;
-     select i.id as identity_id, i.person_id, i.phone, s.flow, s.step, s.version, s.data, s.account_id, s.seq, s.updated_at,
+     ${STATE_SELECT}`,
+    [...who, input.orgId, input.locale, input.now, ...who, input.phone, input.now,
+      input.initial.flow, input.initial.step, input.initial.version, input.now, ...who, key, ...who]);
+  if (!rows[0]) throw new Error('dialog state could not be opened');
+  return readTurn(rows[0]);
+}
+
+/** The state of the identity named by (org, channel, external id), with the language, a prior reply and the links. */
+const STATE_SELECT = `select i.id as identity_id, i.person_id, i.phone, s.flow, s.step, s.version, s.data, s.account_id, s.seq, s.updated_at,
        (select locale from persons where id = i.person_id) as locale,
        (select reply from dialog_inbox where identity_id = i.id and event_key = ?) as prior,
        ${linkedAccountsJsonSql('i.org_id', 'i.person_id')} as linked
      from identities i join dialog_states s on s.identity_id = i.id
-     where i.org_id = ? and i.channel = ? and i.external_id = ?`,
-    [input.orgId, `dialog:${who.join(':')}`, ...who, input.orgId, input.locale, input.now, ...who, input.phone, input.now,
-      input.initial.flow, input.initial.step, input.initial.version, input.now, ...who, input.eventKey ? inboxKey(input.eventKey) : '', ...who]);
-  const row = rows[0];
-  if (!row) throw new Error('dialog state could not be opened');
+     where i.org_id = ? and i.channel = ? and i.external_id = ?`;
+
+function readTurn(row: Record<string, unknown>): TurnIdentity & { state: StoredState } {
   return {
     identityId: String(row.identity_id), personId: String(row.person_id),
     state: {
