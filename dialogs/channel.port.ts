@@ -44,6 +44,20 @@ import type { BotConnection } from '../core/conversations/index.ts';
  */
 export type OrgForPlatformBot = (startArg: string | null, externalUserId: string) => Promise<string | null>;
 
+/** What a messenger's inbound handler needs (Telegram, MAX): the gateway, a logger, and the platform bot's resolver. */
+export type ChannelInboundDeps<L> = {
+  readonly gateway: DialogGateway;
+  readonly logger: L;
+  readonly orgForPlatformBot?: OrgForPlatformBot;
+};
+
+/** How a messenger's inbound handler dealt with an update. */
+export type ChannelHandled = {
+  readonly outcome: 'received' | 'ignored' | 'refused' | 'noOrganisation';
+  /** Side calls that must not hold the webhook answer (a button press's answer, a short refusal); never rejects. */
+  readonly after: Promise<void>;
+};
+
 /** Where adapters read connections and report their health (the admin's channel pages show it). */
 export type ConnectionStore = {
   find(id: string): Promise<BotConnection | null>;

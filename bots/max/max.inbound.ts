@@ -1,26 +1,18 @@
 import type { Logger } from '../../core/infra/logger/logger.ts';
 import { translate } from '../../core/shared/index.ts';
-import type { BotConnection, DialogGateway } from '../../dialogs/channel.port.ts';
+import type { BotConnection } from '../../dialogs/channel.port.ts';
 import type { Download } from './max-download.ts';
 import { readMaxUpdate, startArgOf, toInboundEvent } from './max-update.ts';
 import type { MaxClient } from './max.client.ts';
 
 export type MaxLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
-import type { OrgForPlatformBot } from '../../dialogs/channel.port.ts';
+import type { ChannelHandled, ChannelInboundDeps, OrgForPlatformBot } from '../../dialogs/channel.port.ts';
 export type { OrgForPlatformBot };
 
-export type MaxInboundDeps = {
-  readonly gateway: DialogGateway;
-  readonly logger: MaxLogger;
-  readonly orgForPlatformBot?: OrgForPlatformBot;
-};
+export type MaxInboundDeps = ChannelInboundDeps<MaxLogger>;
 
-export type MaxHandled = {
-  readonly outcome: 'received' | 'ignored' | 'refused' | 'noOrganisation';
-  /** Side calls that must not hold the webhook answer (POST /answers, a short refusal); never rejects. */
-  readonly after: Promise<void>;
-};
+export type MaxHandled = ChannelHandled;
 
 function side(logger: MaxLogger, connection: BotConnection, method: string, call: Promise<unknown>): Promise<void> {
   return call.then(() => undefined, (error: unknown) => {

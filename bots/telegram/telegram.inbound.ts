@@ -1,26 +1,18 @@
 import type { Update } from 'grammy/types';
 import type { Logger } from '../../core/infra/logger/logger.ts';
 import { translate, type Locale } from '../../core/shared/index.ts';
-import type { BotConnection, DialogGateway } from '../../dialogs/channel.port.ts';
+import type { BotConnection } from '../../dialogs/channel.port.ts';
 import type { TelegramBotHandle } from './telegram.bot.ts';
 import { startArgOf, toInboundEvent, viewTelegramUpdate } from './telegram-update.ts';
 
 export type TelegramLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
-import type { OrgForPlatformBot } from '../../dialogs/channel.port.ts';
+import type { ChannelHandled, ChannelInboundDeps, OrgForPlatformBot } from '../../dialogs/channel.port.ts';
 export type { OrgForPlatformBot };
 
-export type TelegramInboundDeps = {
-  readonly gateway: DialogGateway;
-  readonly logger: TelegramLogger;
-  readonly orgForPlatformBot?: OrgForPlatformBot;
-};
+export type TelegramInboundDeps = ChannelInboundDeps<TelegramLogger>;
 
-export type TelegramHandled = {
-  readonly outcome: 'received' | 'ignored' | 'refused' | 'noOrganisation';
-  /** Side calls that must not hold the webhook answer (answerCallbackQuery, a short refusal); never rejects. */
-  readonly after: Promise<void>;
-};
+export type TelegramHandled = ChannelHandled;
 
 /**
  * One update, webhook or polling alike: read it, find the organisation, fetch a file, hand the event to the
