@@ -12,6 +12,7 @@ import { importCommand } from './import-command.ts';
 import { serve } from './serve.ts';
 import { startWorker } from './worker.ts';
 import { whatsappProcess } from './bots.ts';
+import { botsCommand } from './bots-command.ts';
 
 /** Console output of the CLI is for the operator at the terminal: Russian, from locales/. */
 const say = (key: string, vars: Readonly<Record<string, unknown>> = {}) => console.log(translate('ru', `cli.${key}`, vars));
@@ -93,6 +94,11 @@ async function main(argv: string[]): Promise<void> {
     case 'links': {
       const app = await compose(config);
       try { process.exitCode = await linksCommand(app, rest); } finally { await app.close(); }
+      return;
+    }
+    case 'bots': {
+      const app = await compose(config);
+      try { process.exitCode = await botsCommand(app, rest); } finally { await app.close(); }
       return;
     }
     case 'whatsapp': {

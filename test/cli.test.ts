@@ -47,7 +47,7 @@ describe('familypay command', () => {
   });
 
   it('prints usage for help and refuses an unknown command', async () => {
-    expect((await familypay(['help'], {})).stdout).toContain('familypay <serve|worker|whatsapp|migrate|seed --demo|user add|import|verify|links|help>');
+    expect((await familypay(['help'], {})).stdout).toContain('familypay <serve|worker|whatsapp|bots|migrate|seed --demo|user add|import|verify|links|help>');
     const unknown = await familypay(['frobnicate'], {});
     expect(unknown.code).toBe(2);
     expect(unknown.stdout).toContain('«frobnicate»');

@@ -1,4 +1,4 @@
-import type { Database } from '../infra/database/database.ts';
+import type { Database, Em } from '../infra/database/database.ts';
 import type { Clock } from '../shared/index.ts';
 import { linkKey, signLink, verifyLink, signPaymentRef, verifyPaymentRef, type LinkClaims, type LinkPurpose, type LinkRejection } from './pay-link.calc.ts';
 import type { Result } from '../shared/index.ts';
@@ -16,11 +16,12 @@ const KEYRING_TTL_MS = 60_000;
 
 export type PayLinks = {
   sign(input: { orgId: string; purpose: LinkPurpose; subjectId: string | null; days?: number }): Promise<string>;
-  verify(token: string): Promise<Result<LinkClaims, LinkRejection>>;
+  /** `em`: read the keys in the caller's transaction (a dialog turn holds the embedded database's one connection). */
+  verify(token: string, em?: Em): Promise<Result<LinkClaims, LinkRejection>>;
   /** A messenger deep link's token for an account (≤ 64 characters, as Telegram's `start` allows). */
   startToken(accountId: string, days?: number): Promise<string>;
   /** The account id of a start token. */
-  verifyStart(token: string): Promise<Result<string, StartRejection>>;
+  verifyStart(token: string, em?: Em): Promise<Result<string, StartRejection>>;
   /** The MAC that lets a status page URL be opened without walking payment ids. */
   paymentRef(paymentId: string): string;
   checkPaymentRef(paymentId: string, ref: string): boolean;
@@ -32,9 +33,10 @@ export type PayLinks = {
 export function makePayLinks(deps: { db: Database; clock: Clock; secretKey: string }): PayLinks {
   let ring: KeyRing | undefined;
   const statusKey = linkKey(deps.secretKey, 0);
-  const load = async (): Promise<KeyRing> => {
+  const load = async (inTx?: Em): Promise<KeyRing> => {
     if (ring && Date.now() - ring.loadedAt < KEYRING_TTL_MS) return ring;
-    const rows = await deps.db.read((em) => em.execute<{ kid: number; retired_at: Date | null }[]>('select kid, retired_at from pay_link_keys order by kid'));
+    const query = (em: Em) => em.execute<{ kid: number; retired_at: Date | null }[]>('select kid, retired_at from pay_link_keys order by kid');
+    const rows = await (inTx ? query(inTx) : deps.db.read(query));
     const valid = new Set(rows.filter((r) => !r.retired_at).map((r) => Number(r.kid)));
     ring = { active: Math.max(0, ...valid), valid, loadedAt: Date.now() };
     return ring;
@@ -47,13 +49,13 @@ export function makePayLinks(deps: { db: Database; clock: Clock; secretKey: stri
       const expiresAt = new Date(now.getTime() + (days ?? LINK_LIFETIME_DAYS[purpose]) * 86_400_000);
       return signLink({ kid: active, orgId, purpose, subjectId, expiresAt }, linkKey(deps.secretKey, active));
     },
-    async verify(token) {
+    async verify(token, em) {
       const check = (keys: KeyRing) => verifyLink(token, (kid) => (keys.valid.has(kid) ? linkKey(deps.secretKey, kid) : undefined), deps.clock.now());
-      const first = check(await load());
+      const first = check(await load(em));
       // Another process may have rotated in a key since this one last looked: look once more before refusing.
       if (first.ok || first.error !== 'unknownKey' || Date.now() - (ring?.loadedAt ?? 0) < 1_000) return first;
       ring = undefined;
-      return check(await load());
+      return check(await load(em));
     },
     async startToken(accountId, days) {
       const { active } = await load();
@@ -61,8 +63,8 @@ export function makePayLinks(deps: { db: Database; clock: Clock; secretKey: stri
       const expiresAt = new Date(deps.clock.now().getTime() + (days ?? LINK_LIFETIME_DAYS.account) * 86_400_000);
       return signStartToken(accountId, expiresAt, active, linkKey(deps.secretKey, active));
     },
-    async verifyStart(token) {
-      const keys = await load();
+    async verifyStart(token, em) {
+      const keys = await load(em);
       return verifyStartToken(token, (kid) => (keys.valid.has(kid) ? linkKey(deps.secretKey, kid) : undefined), deps.clock.now());
     },
     paymentRef: (paymentId) => signPaymentRef(paymentId, statusKey),

@@ -139,10 +139,10 @@ export const linkFlow: Flow = {
 async function deepLinkAccount(turn: Turn, token: string): Promise<string | null> {
   const links = turn.services.payments.links;
   if (isStartToken(token)) {
-    const account = await links.verifyStart(token);
+    const account = await links.verifyStart(token, turn.em);
     return account.ok ? account.value : null;
   }
-  const claims = await links.verify(token);
+  const claims = await links.verify(token, turn.em);
   if (!claims.ok || claims.value.orgId !== turn.orgId || !claims.value.subjectId || !['account', 'typed'].includes(claims.value.purpose)) return null;
   return claims.value.subjectId;
 }
