@@ -1,30 +1,24 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { botsCommand } from '../cli/bots-command.ts';
-import { compose, type App } from '../cli/compose.ts';
-import { seedDemo } from '../cli/demo-seed.ts';
+import type { App } from '../cli/compose.ts';
+import { embeddedDemo, type EmbeddedDemo } from './support/embedded-demo.ts';
 import { makePlatformOrg } from '../core/conversations/index.ts';
-import { parseConfig } from '../core/infra/config/config.ts';
 import { isStartToken } from '../core/payments/index.ts';
 import { signStartToken } from '../core/payments/start-token.calc.ts';
 import { linkKey } from '../core/payments/pay-link.calc.ts';
 
 /** `familypay bots …` in-process on an embedded database, and how a platform bot finds a resident's organisation. */
-let dir: string;
+let demo: EmbeddedDemo;
 let app: App;
 let demoId: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'fp-bots-'));
-  app = await compose(parseConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent' }));
-  demoId = (await seedDemo(app)).orgId;
+  demo = await embeddedDemo('fp-bots-');
+  ({ app, demoId } = demo);
 }, 180_000);
 
 afterAll(async () => {
-  await app?.close();
-  await rm(dir, { recursive: true, force: true });
+  await demo?.close();
 });
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {

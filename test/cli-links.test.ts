@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { compose, type App } from '../cli/compose.ts';
-import { seedDemo } from '../cli/demo-seed.ts';
+import type { App } from '../cli/compose.ts';
+import { embeddedDemo, type EmbeddedDemo } from './support/embedded-demo.ts';
 import { linksCommand } from '../cli/links-command.ts';
-import { parseConfig } from '../core/infra/config/config.ts';
 import { accountLinkRows, LINKS_PAGE_SIZE } from '../core/payments/links-source.ts';
 import { orgInput } from './fixtures/orgs.ts';
 
@@ -15,19 +13,18 @@ import { orgInput } from './fixtures/orgs.ts';
  * `familypay links …` run in-process against an embedded database with the demo organisation, as the
  * dispatcher in cli/main.ts runs it: the exit code and what the operator reads on the terminal.
  */
+let demo: EmbeddedDemo;
 let dir: string;
 let app: App;
 let demoId: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'fp-links-'));
-  app = await compose(parseConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent' }));
-  demoId = (await seedDemo(app)).orgId;
+  demo = await embeddedDemo('fp-links-');
+  ({ app, demoId, dir } = demo);
 }, 180_000);
 
 afterAll(async () => {
-  await app?.close();
-  await rm(dir, { recursive: true, force: true });
+  await demo?.close();
 });
 
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
