@@ -1,4 +1,3 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { BotConnection } from '../../dialogs/channel.port.ts';
 import { MAX_DEFAULT_BASE_URL, makeMaxClient, type MaxClient } from './max.client.ts';
 
@@ -33,13 +32,3 @@ export function clientForConnection(connection: BotConnection, settings: MaxClie
   return makeMaxClient({ token: connection.token, baseUrl: baseUrlOf(connection, settings.baseUrl), fetch: settings.fetch, sleep: settings.sleep });
 }
 
-// HMACs under a key of this process have equal length whatever was sent, so timingSafeEqual never sees a length
-// mismatch and the comparison time says nothing about the secret (RELIABILITY.md A5).
-const COMPARE_KEY = randomBytes(32);
-const digest = (value: string) => createHmac('sha256', COMPARE_KEY).update(value, 'utf8').digest();
-
-/** A connection without a secret accepts nothing: a webhook anyone can call is not a webhook we serve. */
-export function secretMatches(given: string | undefined, expected: string): boolean {
-  if (!given || !expected) return false;
-  return timingSafeEqual(digest(given), digest(expected));
-}

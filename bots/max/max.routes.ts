@@ -1,7 +1,8 @@
 import express, { Router, type RequestHandler } from 'express';
 import type { BotConnection, ConnectionStore } from '../../dialogs/channel.port.ts';
 import { makeDownload } from './max-download.ts';
-import { MAX_SECRET_HEADER, clientForConnection, secretMatches, type MaxClientSettings } from './max-connection.ts';
+import { secretMatches } from '../../core/shared/index.ts';
+import { MAX_SECRET_HEADER, clientForConnection, type MaxClientSettings } from './max-connection.ts';
 import { handleMaxUpdate, type MaxInboundDeps } from './max.inbound.ts';
 
 // An Update is a message of ≤ 4000 characters with a few attachment descriptors (files come as URLs, not bytes).

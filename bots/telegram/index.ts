@@ -1,6 +1,6 @@
 // The Telegram adapter as the composition roots see it (STYLE.md «Boundaries»): routes for serve, the runner and
 // the outbound sender for the worker, and the codes the queue tells outcomes apart by.
-export { telegramRoutes, secretMatches, TELEGRAM_SECRET_HEADER } from './telegram.routes.ts';
+export { telegramRoutes, TELEGRAM_SECRET_HEADER } from './telegram.routes.ts';
 export type { TelegramRoutesDeps } from './telegram.routes.ts';
 export { startTelegram, TELEGRAM_ALLOWED_UPDATES } from './telegram.runner.ts';
 export type { StartTelegramDeps, TelegramRunning } from './telegram.runner.ts';

@@ -1,7 +1,6 @@
 import express, { Router, type RequestHandler } from 'express';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Update } from 'grammy/types';
-import { isUuid } from '../../core/shared/index.ts';
+import { isUuid, secretMatches } from '../../core/shared/index.ts';
 import type { BotConnection, ConnectionStore } from '../../dialogs/channel.port.ts';
 import { makeBotCache, type TelegramClientOptions } from './telegram.bot.ts';
 import { handleTelegramUpdate, type TelegramInboundDeps } from './telegram.inbound.ts';
@@ -16,15 +15,6 @@ export type TelegramRoutesDeps = TelegramInboundDeps & {
   readonly client?: TelegramClientOptions;
 };
 
-/** Both sides go through one HMAC under a key of this process, so the comparison is constant-time whatever the lengths. */
-const compareKey = randomBytes(32);
-const digest = (value: string) => createHmac('sha256', compareKey).update(value, 'utf8').digest();
-
-/** A connection without a secret accepts nothing: an empty header must not match an empty setting. */
-export function secretMatches(given: string | undefined, expected: string): boolean {
-  if (!expected || given === undefined) return false;
-  return timingSafeEqual(digest(given), digest(expected));
-}
 
 
 /**

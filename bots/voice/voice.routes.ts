@@ -1,7 +1,6 @@
 import express, { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Logger } from '../../core/infra/logger/logger.ts';
-import { translate, type Locale } from '../../core/shared/index.ts';
+import { secretMatches, translate, type Locale } from '../../core/shared/index.ts';
 import type { DialogPort } from '../../dialogs/types.ts';
 import { renderVoice, type VoiceResponse } from './voice.renderer.ts';
 import { firstIssueField, phoneDigits, toInboundEvent, voiceTurnSchema } from './voice-turn.ts';
@@ -21,18 +20,9 @@ const BODY_LIMIT = '16kb';
 /** The robot's provider reads our errors, not a caller: they are in Russian, the operators' language. */
 const PROVIDER_LOCALE: Locale = 'ru';
 
-/**
- * Both sides go through an HMAC under a key born with the process, so timingSafeEqual always compares 32 bytes:
- * neither the secret's length nor its prefix shows in the timing (RELIABILITY.md A5).
- */
+/** The robot's secret check; the secret is read at each turn, so a rotated one applies without a restart. */
 export function makeSecretCheck(secret: string | (() => string)): (given: string | undefined) => boolean {
-  const key = randomBytes(32);
-  const mac = (value: string) => createHmac('sha256', key).update(value, 'utf8').digest();
-  return (given) => {
-    const expected = typeof secret === 'function' ? secret() : secret;
-    const match = timingSafeEqual(mac(given ?? ''), mac(expected));
-    return match && expected.length > 0 && given !== undefined;
-  };
+  return (given) => secretMatches(given, typeof secret === 'function' ? secret() : secret);
 }
 
 const fail = (res: Response, status: number, code: string, key: string, field?: string) =>

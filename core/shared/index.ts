@@ -53,3 +53,4 @@ export { newId } from './ids.ts';
 // Text checks and escapes
 export { isEmail, isUuid, likeEscape, guardFormula } from './text.ts';
 export { seal, unseal } from './seal.ts';
+export { secretMatches } from './secret-match.ts';
