@@ -101,19 +101,19 @@ export function makeDialogEngine(deps: EngineDeps): DialogPort {
       } else if (now.getTime() - state.updatedAt.getTime() > idleMs && !(state.flow === MENU && state.step === menu.start)) {
         intents.push({ type: 'text', text: { key: 'dialogs.idle' } });
         await enter(MENU);
-      } else if (input.kind === 'choice' && input.optionId.startsWith('m.') && !optionsOnScreen(turn.data._options).includes(input.optionId)) {
-        // A menu button of an earlier message (chats keep them): it still means what it says.
-        const transition = await menu.steps[menu.start]!.handle!(turn, input);
-        intents.push(...(transition.say ?? []));
-        insertAt = intents.length;
-        await enter(transition.to ?? MENU, transition.data);
-      } else if (!step.handle) {
-        await enter(MENU);
       } else {
-        const transition: Transition = await step.handle(turn, input);
-        intents.push(...(transition.say ?? []));
-        insertAt = intents.length;
-        await enter(transition.to ?? `${state.flow}.${state.step}`, transition.to ? transition.data : turn.data);
+        // A menu button of an earlier message (chats keep them) still means what it says: the menu handles it.
+        const stale = input.kind === 'choice' && input.optionId.startsWith('m.') && !optionsOnScreen(turn.data._options).includes(input.optionId);
+        const handle = stale ? menu.steps[menu.start]!.handle : step.handle;
+        if (!handle) {
+          await enter(MENU);
+        } else {
+          const transition: Transition = await handle(turn, input);
+          intents.push(...(transition.say ?? []));
+          insertAt = intents.length;
+          if (transition.to) await enter(transition.to, transition.data);
+          else await enter(stale ? MENU : `${state.flow}.${state.step}`, stale ? undefined : turn.data);
+        }
       }
 
       const reply: DialogReply = { locale: turn.locale, intents, expect, identityId: who.identityId };

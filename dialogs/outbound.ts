@@ -6,17 +6,14 @@ import { RetryAfterError, type ChannelSender, type DialogGateway, type OutboundM
 export const outboundTopic = (channel: DialogChannel): string => `outbound.${channel}`;
 
 /**
- * Rate limits per channel (DOMAIN.md «Messenger and robot limits»): Telegram about 30 msg/s per bot, counted in
- * tenths of a second so no sliding second sees more than ~33 (STACK.md G22); MAX 30 requests/s; WhatsApp slowly,
- * paced again inside its own process. The web chat only stores messages for the page to poll.
+ * Rate limits of the worker's outbound queues (DOMAIN.md «Messenger and robot limits»): Telegram about 30 msg/s,
+ * counted in tenths of a second so no sliding second sees more than ~33 (STACK.md G22); MAX 30 requests/s. WhatsApp
+ * is paced inside its own process; the web chat only stores messages for the page to poll; a call needs no queue.
  */
-export const OUTBOUND_LIMITS: Readonly<Record<DialogChannel, { max: number; durationMs: number } | undefined>> = {
+export const OUTBOUND_LIMITS = {
   telegram: { max: 3, durationMs: 100 },
   max: { max: 3, durationMs: 100 },
-  whatsapp: { max: 1, durationMs: 1_000 },
-  webchat: undefined,
-  voice: undefined,
-};
+} as const;
 
 /** Queues one message on its channel's topic; its key is the job id, so a message is queued once. */
 export function makeDeliver(queue: QueuePort): (message: OutboundMessage) => Promise<void> {

@@ -31,7 +31,7 @@ export async function sendReceipt(deps: ReceiptDeps, orgId: string, paymentId: s
   if (!found) return;
   const { row, payment, locale } = found;
   const date = new Intl.DateTimeFormat('ru-RU', { timeZone: row.time_zone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' })
-    .format(payment.paidAt ?? new Date());
+    .format(payment.paidAt ?? deps.clock.now());
   await deps.deliver({
     channel: row.channel as DialogChannel, orgId, connectionId: row.connection_id, chatId: row.chat_id, locale: isLocale(locale) ? locale : 'ru',
     intents: [{ type: 'text', text: { key: 'dialogs.pay.receipt', vars: { amount: formatRubles(payment.amount as Kopecks), number: row.number, date, url: deps.payments.statusUrl(payment.id) } } }],

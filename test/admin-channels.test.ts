@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billCode, linkResident } from '../core/accounts/index.ts';
 import { listAudit } from '../core/audit/index.ts';
-import { upsertIdentity, voiceSettings } from '../core/conversations/index.ts';
+import { openTurn, voiceSettings } from '../core/conversations/index.ts';
 import type { StaffRole } from '../core/orgs/index.ts';
 import { localDate } from '../core/shared/index.ts';
 import { Browser, startAdmin, TEST_SECRET, TEST_VOICE_SECRET, type AdminHarness } from './support/admin-harness.ts';
@@ -29,11 +29,10 @@ const linksOf = (orgId: string, personId: string) =>
 /** A resident who wrote to a Telegram bot, with a phone the messenger vouched for and linked accounts. */
 async function resident(orgId: string, externalId: string, links: [string, string][]): Promise<string> {
   return test.db.withTenant(orgId, async (em) => {
-    const who = await upsertIdentity(em, { orgId, channel: 'telegram', externalId, phone: PHONE, locale: 'ru', now: new Date() });
-    if (!who) throw new Error('identity fixture');
+    // As the bot meets a resident: their identity, person and dialog state.
+    const who = await openTurn(em, { orgId, channel: 'telegram', externalId, phone: PHONE, locale: 'ru', eventKey: null, initial: { flow: 'menu', step: 'start', version: 1 }, now: new Date() });
     for (const [accountId, proof] of links) await linkResident(em, orgId, who.personId, accountId, proof, new Date());
-    await em.execute(`insert into dialog_states (identity_id, org_id, flow, step, version, data, seq, updated_at) values (?, ?, 'menu', 'start', 1, '{}', 3, ?)`,
-      [who.identityId, orgId, new Date()]);
+    await em.execute(`update dialog_states set seq = 3, updated_at = ? where identity_id = ?`, [new Date(), who.identityId]);
     return who.personId;
   });
 }

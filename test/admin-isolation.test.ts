@@ -7,7 +7,7 @@ import { HASH_PARAMS, ID_PARAMS } from '../admin/admin.router.tsx';
 import { SYSTEM_ACTOR } from '../core/audit/index.ts';
 import { createApiKey, listApiKeys } from '../core/orgs/index.ts';
 import { linkResident } from '../core/accounts/index.ts';
-import { upsertIdentity } from '../core/conversations/index.ts';
+import { openTurn } from '../core/conversations/index.ts';
 import { openTestDatabase, type TestDatabase } from './support/test-database.ts';
 import { Browser, startAdmin, type AdminHarness } from './support/admin-harness.ts';
 import { orgInput } from './fixtures/orgs.ts';
@@ -51,8 +51,8 @@ async function fill(slug: string): Promise<Org> {
   // A bot and a resident linked to the account: the channels and residents pages' ids.
   const bot = await admin.connections.add(orgId, { channel: 'telegram', title: `bot ${slug}`, token: `123456:${slug}-token-value` });
   const person = await test.db.withTenant(orgId, async (em) => {
-    const who = await upsertIdentity(em, { orgId, channel: 'telegram', externalId: `tg-${slug}`, phone: '+79120000001', locale: 'ru', now: new Date() });
-    if (who) await linkResident(em, orgId, who.personId, account.value.id, 'bill_code', new Date());
+    const who = await openTurn(em, { orgId, channel: 'telegram', externalId: `tg-${slug}`, phone: '+79120000001', locale: 'ru', eventKey: null, initial: { flow: 'menu', step: 'main', version: 1 }, now: new Date() });
+    await linkResident(em, orgId, who.personId, account.value.id, 'bill_code', new Date());
     return who;
   });
   if (!bot.ok || !person) throw new Error('channels fixture');

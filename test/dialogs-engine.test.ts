@@ -122,4 +122,13 @@ describe('dialog engine', () => {
       `select count(*) as n from account_links where org_id = ? and account_id = ? and proof = 'bill_code'`, [h.org.orgId, account.id]));
     expect(Number(links!.n)).toBe(0);
   });
+
+  it('follows a menu button of an earlier message even when another question is on screen', async () => {
+    await h.send('stale', '/start');
+    const asked = await h.send('stale', { kind: 'choice', optionId: 'm.link' });
+    expect(optionIds(asked)).toEqual([]);
+    const help = await h.send('stale', { kind: 'choice', optionId: 'm.help' });
+    expect(readable(help)[0]).toContain('Я умею');
+    expect(optionIds(help)).toContain('m.link');
+  });
 });

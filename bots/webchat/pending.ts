@@ -1,4 +1,5 @@
 import type { ChannelSender, OutboundMessage } from '../../dialogs/channel.port.ts';
+import { PENDING_PAGE_SIZE } from '../../core/conversations/index.ts';
 
 /**
  * Messages waiting for a web chat to poll them: receipts, staff answers, broadcasts. A browser has no address we
@@ -11,8 +12,8 @@ export type PendingStore = {
   since(orgId: string, chatId: string, afterSeq: number): Promise<{ seq: number; message: OutboundMessage }[]>;
 };
 
-/** One poll answers at most this many messages; the page asks again from the last seq. */
-export const PENDING_PAGE = 50;
+/** One poll answers at most this many messages (the table's page); the page asks again from the last seq. */
+export const PENDING_PAGE = PENDING_PAGE_SIZE;
 
 /** For tests and the benchmark. Keeps the last `keep` messages per chat; seq grows per store, as a table's would. */
 export function memoryPendingStore(options: { keep?: number } = {}): PendingStore {

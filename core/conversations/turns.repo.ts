@@ -92,27 +92,6 @@ function readTurn(row: Record<string, unknown>): TurnIdentity & { state: StoredS
   };
 }
 
-/**
- * Finds or creates an identity (and its person) outside a dialog turn — staff linking a resident, fixtures. Two
- * racing creators meet the unique key: the loser inserts nothing and gets null (ask again).
- */
-export async function upsertIdentity(
-  em: Em, input: { orgId: string; channel: string; externalId: string; phone: string | null; locale: string; now: Date },
-): Promise<TurnIdentity | null> {
-  const rows = await em.execute<{ id: string; person_id: string }[]>(
-    `with existing as (select id, person_id from identities where org_id = ? and channel = ? and external_id = ?),
-       np as (insert into persons (id, org_id, full_name, locale, created_at)
-              select gen_random_uuid(), ?, null, ?, ? where not exists (select 1 from existing) returning id),
-       ni as (insert into identities (id, org_id, person_id, channel, external_id, phone, consent_notifications, created_at)
-              select gen_random_uuid(), ?, np.id, ?, ?, ?, false, ? from np
-              on conflict (org_id, channel, external_id) do nothing returning id, person_id)
-     select id, person_id from existing union all select id, person_id from ni`,
-    [input.orgId, input.channel, input.externalId, input.orgId, input.locale, input.now,
-      input.orgId, input.channel, input.externalId, input.phone, input.now]);
-  const row = rows[0];
-  return row ? { identityId: row.id, personId: row.person_id } : null;
-}
-
 /** Writes the new state and remembers the reply to this event, in one round trip. */
 export async function saveTurn(
   em: Em, input: {

@@ -104,7 +104,8 @@ export async function makeWorld(slug: string): Promise<World> {
   return {
     db, orgId, fx, payments, dialogs, queue: watched.queue, connections, files, logger,
     sendWith(channel, sender) {
-      watched.queue.work(outboundTopic(channel), outboundHandler(sender), { concurrency: 4, ...(OUTBOUND_LIMITS[channel] ? { limiter: OUTBOUND_LIMITS[channel] } : {}) });
+      const limiter = channel === 'telegram' || channel === 'max' ? OUTBOUND_LIMITS[channel] : undefined;
+      watched.queue.work(outboundTopic(channel), outboundHandler(sender), { concurrency: 4, ...(limiter ? { limiter } : {}) });
     },
     settle: watched.settle,
     queued: watched.queued,
