@@ -20,11 +20,15 @@ export const DEFAULT_LIMITS = {
 
 export type WebchatLimits = { readonly perSession: BucketRule; readonly perIp: BucketRule; readonly pollsPerIp: BucketRule };
 
-export type ApiDeps = {
+/** What the web chat talks to: the dialogs, the organisations by slug, the waiting messages, the log. */
+export type ChatServices = {
   readonly dialogs: DialogPort;
   readonly orgBySlug: (slug: string) => Promise<Org | null>;
   readonly pending: PendingStore;
   readonly logger: Logger;
+};
+
+export type ApiDeps = ChatServices & {
   readonly limits: WebchatLimits;
   readonly now: () => number;
   readonly locale: (req: Request) => Locale;

@@ -1,18 +1,11 @@
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import path from 'node:path';
-import type { Logger } from '../../core/infra/logger/logger.ts';
 import { translate, type Locale } from '../../core/shared/index.ts';
-import type { DialogPort } from '../../dialogs/types.ts';
 import { requestLocale } from '../../web/http-app.ts';
-import type { PendingStore } from './pending.ts';
-import { apiError, DEFAULT_LIMITS, getMessages, postMessage, type Org, type WebchatLimits } from './webchat-api.ts';
+import { apiError, DEFAULT_LIMITS, getMessages, postMessage, type ChatServices, type Org, type WebchatLimits } from './webchat-api.ts';
 import { chatPageHtml, missingPageHtml } from './webchat.page.tsx';
 
-export type WebchatDeps = {
-  readonly dialogs: DialogPort;
-  readonly orgBySlug: (slug: string) => Promise<Org | null>;
-  readonly pending: PendingStore;
-  readonly logger: Logger;
+export type WebchatDeps = ChatServices & {
   /** Served over https (PUBLIC_URL): only an https Origin is our own. */
   readonly secure: boolean;
   /** Rate limits; the benchmark drives thousands of residents from one address and raises them. */
