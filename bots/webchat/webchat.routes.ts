@@ -2,7 +2,7 @@ import express, { Router, type ErrorRequestHandler, type Request, type RequestHa
 import path from 'node:path';
 import { translate, type Locale } from '../../core/shared/index.ts';
 import { requestLocale } from '../../web/http-app.ts';
-import { apiError, DEFAULT_LIMITS, getMessages, postMessage, type ChatServices, type Org, type WebchatLimits } from './webchat-api.ts';
+import { apiError, DEFAULT_LIMITS, getMessages, postMessage, type ChatServices, type WebchatLimits } from './webchat-api.ts';
 import { chatPageHtml, missingPageHtml } from './webchat.page.tsx';
 
 export type WebchatDeps = ChatServices & {
