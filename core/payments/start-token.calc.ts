@@ -32,7 +32,9 @@ export const isStartToken = (token: string): boolean => PATTERN.test(token);
 export function verifyStartToken(token: string, keyOf: (kid: number) => Buffer | undefined, now: Date): Result<string, StartRejection> {
   if (!PATTERN.test(token)) return err('malformed');
   const bytes = Buffer.from(token.slice(1), 'base64url');
-  if (bytes.length !== BODY_BYTES + MAC_BYTES) return err('malformed');
+  // The last character carries 2 bits of data and 4 spare ones: only the canonical spelling is the token, so no
+  // two strings open the same account.
+  if (bytes.length !== BODY_BYTES + MAC_BYTES || bytes.toString('base64url') !== token.slice(1)) return err('malformed');
   const body = bytes.subarray(0, BODY_BYTES);
   const key = keyOf(body.readUInt16BE(18));
   if (!key) return err('unknownKey');
