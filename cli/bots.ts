@@ -10,6 +10,7 @@ import { whatsappInboundHandler, WHATSAPP_TOPICS } from '../bots/whatsapp/wa.job
 import { OUTBOUND_LIMITS, outboundHandler, outboundTopic } from '../dialogs/outbound.ts';
 import type { Router } from 'express';
 import type { App } from './compose.ts';
+import { appealDeliveryReport } from './appeals-worker.ts';
 
 /** The organisation behind a platform bot's resident: the signed start token, else the one they last talked to. */
 const platformOrg = (app: App, channel: 'telegram' | 'max') => makePlatformOrg(app.db, async (token) => {
@@ -47,10 +48,12 @@ export async function startBots(app: App, work: App['queue']['work']): Promise<{
     connections: app.connections, gateway: app.dialogs.gateway, logger: app.logger, files, publicUrl,
     baseUrl: app.config.MAX_API_URL, orgForPlatformBot: platformOrg(app, 'max'),
   });
-  work(outboundTopic('telegram'), outboundHandler(makeTelegramSender(app.connections, files, { apiRoot: app.config.TELEGRAM_API_URL })),
+  const report = appealDeliveryReport(app);
+  work(outboundTopic('telegram'), outboundHandler(makeTelegramSender(app.connections, files, { apiRoot: app.config.TELEGRAM_API_URL }), undefined, report),
     { concurrency: 10, limiter: OUTBOUND_LIMITS.telegram });
-  work(outboundTopic('max'), outboundHandler(makeMaxSender(app.connections, files, { baseUrl: app.config.MAX_API_URL })), { concurrency: 10, limiter: OUTBOUND_LIMITS.max });
-  work(outboundTopic('webchat'), outboundHandler(makeWebchatSender(app.chatPending)), { concurrency: 4 });
+  work(outboundTopic('max'), outboundHandler(makeMaxSender(app.connections, files, { baseUrl: app.config.MAX_API_URL }), undefined, report),
+    { concurrency: 10, limiter: OUTBOUND_LIMITS.max });
+  work(outboundTopic('webchat'), outboundHandler(makeWebchatSender(app.chatPending), undefined, report), { concurrency: 4 });
   work(WHATSAPP_TOPICS.inbound, whatsappInboundHandler(app.dialogs.gateway), { concurrency: 4 });
   // Embedded mode is one process (PGlite allows no second one): WhatsApp sessions, if any, run here too.
   const whatsappStop = new EventEmitter();
@@ -67,7 +70,7 @@ export async function startBots(app: App, work: App['queue']['work']): Promise<{
 /** `familypay whatsapp`: one Chromium session per active WhatsApp connection, through the queues. */
 export function whatsappProcess(app: App, args: readonly string[], signals?: EventEmitter): Promise<number> {
   return whatsappCommand({
-    connections: app.connections, queue: app.queue, files: makeFileSource(app.db), mayWrite: makeWhatsappMayWrite(app.db), logger: app.logger,
+    connections: app.connections, queue: app.queue, files: makeFileSource(app.db), mayWrite: makeWhatsappMayWrite(app.db), logger: app.logger, report: appealDeliveryReport(app),
     dataDir: app.config.DATA_DIR, chromiumPath: app.config.CHROMIUM_PATH, paceMs: app.config.WHATSAPP_PACE_MS,
     ...(signals ? { signals } : {}),
   }, args);

@@ -11,6 +11,8 @@ import { makeAccountsService, type AccountsService } from '../core/accounts/inde
 import { systemClock, type Clock } from '../core/shared/index.ts';
 import { makeStaffAuthService, type StaffAuthService } from '../core/staff/index.ts';
 import { makeMailer, type Mailer } from '../core/infra/mail/mailer.ts';
+import { makeSms } from '../core/infra/sms/make-sms.ts';
+import type { SmsSender } from '../core/infra/sms/sms.port.ts';
 import { makeRegistriesService, type RegistriesService } from '../core/registries/index.ts';
 import { makePaymentsService, makeTbankProvider, type PaymentsService, type PaymentProvider } from '../core/payments/index.ts';
 import { makeChatPending, makeConnections, makeOrgLookup, type ChatPending, type Connections, type OrgLookup } from '../core/conversations/index.ts';
@@ -43,6 +45,8 @@ export type App = {
   /** Where residents and banks reach this service; set by `serve` once it listens. */
   publicUrl: string;
   readonly mailer: Mailer;
+  /** SMS for appeal answers the chat could not deliver (SMS.ru, else the console). */
+  readonly sms: SmsSender;
   readonly version: string;
   close(): Promise<void>;
 };
@@ -74,6 +78,7 @@ export async function compose(config: Config, options: { migrate?: boolean; logg
       db, clock, secretKey, provider: config.PAYMENT_PROVIDER, extraProviders: tbank, publicUrl: () => app.publicUrl,
     }),
     mailer: makeMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM }),
+    sms: makeSms({ apiId: config.SMS_RU_API_ID, baseUrl: config.SMS_API_URL, ...(config.SMS_FROM ? { from: config.SMS_FROM } : {}) }),
     connections: makeConnections({ db, clock, secretKey }),
     chatPending: makeChatPending({ db, clock }),
     orgLookup: makeOrgLookup(db),

@@ -4,6 +4,7 @@ import { RECEIPT_TOPIC } from '../core/payments/index.ts';
 import { pruneConversations } from '../core/conversations/index.ts';
 import { sendReceipt } from '../dialogs/receipts.ts';
 import { startBots } from './bots.ts';
+import { startAppealsWork } from './appeals-worker.ts';
 import { PermanentJobError } from '../core/infra/queue/queue.port.ts';
 
 export const TOPICS = { prune: 'maintenance.prune', reconcile: 'payments.reconcile' } as const;
@@ -34,6 +35,7 @@ export async function startWorker(app: App): Promise<{ stop(): Promise<void> }> 
     if (typeof orgId !== 'string' || typeof paymentId !== 'string') throw new PermanentJobError('receipt job without orgId/paymentId');
     await sendReceipt({ db: app.db, clock: app.clock, payments: app.payments, deliver: app.dialogs.deliver }, orgId, paymentId);
   });
+  await startAppealsWork(app, work);
   const bots = await startBots(app, work);
   const relay: OutboxRelay = makeOutboxRelay({
     db: app.db, queue: app.queue, clock: app.clock,

@@ -15,10 +15,15 @@ export type OutboundMessage = {
   readonly expect: Expectation;
   /** Stable id of this message (`reply:<identity>:<event>`, `receipt:<payment>`): a retried job sends it once. */
   readonly key: string;
+  /** A staff answer to an appeal: its delivery (or that it cannot be delivered) is recorded on the appeal. */
+  readonly appealMessageId?: string;
 };
 
-/** Draws and sends one message through a channel's API. Throws RetryAfterError on the platform's 429. */
-export type ChannelSender = (message: OutboundMessage) => Promise<void>;
+/**
+ * Draws and sends one message through a channel's API. Throws RetryAfterError on the platform's 429.
+ * 'undeliverable': the chat is closed to us for good (the resident blocked the bot); retrying cannot help.
+ */
+export type ChannelSender = (message: OutboundMessage) => Promise<void | 'undeliverable'>;
 
 /** The platform asked us to wait (Telegram's retry_after, MAX's 429): the queue waits that long before retrying. */
 export class RetryAfterError extends Error {

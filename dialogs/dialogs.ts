@@ -16,6 +16,8 @@ export type Dialogs = {
   readonly engine: DialogPort;
   readonly gateway: DialogGateway;
   readonly deliver: (message: OutboundMessage) => Promise<void>;
+  /** A signed, expiring link to a stored file (documents we send, attachments of staff answers). */
+  readonly fileUrl: (orgId: string, fileId: string) => string;
 };
 
 export function makeDialogs(deps: {
@@ -31,5 +33,5 @@ export function makeDialogs(deps: {
     db: deps.db, clock: deps.clock, flows: ALL_FLOWS, concurrency: deps.concurrency, onTurn: deps.onTurn,
     services: { db: deps.db, payments: deps.payments, secretKey: deps.secretKey, publicUrl: deps.publicUrl, fileUrl, deliver },
   });
-  return { engine, gateway: makeGateway(engine, deliver), deliver };
+  return { engine, gateway: makeGateway(engine, deliver), deliver, fileUrl };
 }

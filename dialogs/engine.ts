@@ -37,6 +37,9 @@ export function makeDialogEngine(deps: EngineDeps): DialogPort {
   const serial = makeSerial(deps.concurrency ?? 5);
 
   const stepOf = (flow: string, step: string): Step | undefined => flows.get(flow)?.steps[step];
+  const anytime = deps.flows.filter((f) => f.anytime).map((f) => ({ prefix: f.anytime!.prefix, handle: f.steps[f.anytime!.step]!.handle! }));
+  const anytimeHandler = (input: StepInput) =>
+    (input.kind === 'choice' ? anytime.find((a) => input.optionId.startsWith(a.prefix))?.handle : undefined);
   const target = (to: string): { flow: Flow; step: string } => {
     const [flowName, stepName] = to.split('.', 2) as [string, string | undefined];
     const flow = flows.get(flowName);
@@ -94,6 +97,11 @@ export function makeDialogEngine(deps: EngineDeps): DialogPort {
         intents.length = 0;
       } else if (state.fresh) {
         await enter(MENU);
+      } else if (anytimeHandler(input)) {
+        const transition = await anytimeHandler(input)!(turn, input);
+        intents.push(...(transition.say ?? []));
+        insertAt = intents.length;
+        await enter(transition.to ?? MENU, transition.data);
       } else if (!flow || !step || flow.version !== state.version) {
         // State written by another version of the flow: start over politely instead of misreading it.
         intents.push({ type: 'text', text: { key: 'dialogs.restarted' } });

@@ -61,6 +61,11 @@ export type Flow = {
   readonly version: number;
   readonly start: string;
   readonly steps: Readonly<Record<string, Step>>;
+  /**
+   * Buttons of this flow that carry their whole meaning in their id (`rt.4.<appeal>`): pressed under any later
+   * message, even after the dialog went idle, they go to this step's handler.
+   */
+  readonly anytime?: { readonly prefix: string; readonly step: string };
 };
 
 /** A text of the dialogs' namespace (locales/<lang>/dialogs*.json). */

@@ -11,6 +11,7 @@ import { Migration20261126023005_file_store } from './Migration20261126023005_fi
 import { Migration20261126041857_registries_billing } from './Migration20261126041857_registries_billing.ts';
 import { Migration20261126070006_payments } from './Migration20261126070006_payments.ts';
 import { Migration20261126094742_dialogs } from './Migration20261126094742_dialogs.ts';
+import { Migration20261126124925_appeals_sla } from './Migration20261126124925_appeals_sla.ts';
 
 /** Applied in this order; listed statically so no .ts file is imported at run time by path (STACK.md G8). */
 export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
@@ -25,4 +26,5 @@ export const MIGRATIONS: { name: string; class: Constructor<Migration> }[] = [
   { name: 'Migration20261126041857_registries_billing', class: Migration20261126041857_registries_billing },
   { name: 'Migration20261126070006_payments', class: Migration20261126070006_payments },
   { name: 'Migration20261126094742_dialogs', class: Migration20261126094742_dialogs },
+  { name: 'Migration20261126124925_appeals_sla', class: Migration20261126124925_appeals_sla },
 ];

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billCode } from '../core/accounts/index.ts';
-import { answerAppeal, fileAppeal, markDelivered } from '../core/appeals/index.ts';
+import { fileAppeal, markDelivered, replyToAppeal } from '../core/appeals/index.ts';
+import { deliverAppealNotice } from '../dialogs/appeal-notices.ts';
 import { MAX_FILE_BYTES } from '../core/documents/index.ts';
 import { translate } from '../core/shared/index.ts';
 import type { OutboundMessage } from '../dialogs/channel.port.ts';
@@ -175,19 +176,40 @@ describe('appeal numbers and answers', () => {
     expect(Number(maxB!.n)).toBeLessThan(Number(maxA!.n));
   });
 
+  /** A staff member of organisation h (appeals name their assignee, a real user). */
+  async function staffOf(h: DialogHarness): Promise<string> {
+    const id = randomUUID();
+    await test.db.withoutTenant((em) => em.execute(`insert into users (id, email, full_name, password_hash, active, platform_operator, created_at) values (?, ?, 'Диспетчер', 'x', true, false, now())`, [id, `${id}@staff.test`]));
+    await test.db.withTenant(h.org.orgId, (em) => em.execute(`insert into memberships (id, org_id, user_id, role, active, created_at) values (?, ?, ?, 'operator', true, now())`, [randomUUID(), h.org.orgId, id]));
+    return id;
+  }
+  /** What the worker's appeals.deliver handler would send for a reply (no fallback expected here). */
+  async function noticeOf(h: DialogHarness, appealId: string, messageId: string): Promise<OutboundMessage | null> {
+    const sent: OutboundMessage[] = [];
+    const fallbacks: string[] = [];
+    await deliverAppealNotice({ db: test.db, clock: { now: () => new Date() }, deliver: async (m) => void sent.push(m), fileUrl: () => 'http://files', fallback: async (_o, id) => void fallbacks.push(id) },
+      { orgId: h.org.orgId, appealId, kind: 'answer', messageId });
+    // No chat: the answer must have gone to the e-mail/SMS fallback instead of vanishing.
+    if (!sent[0] && fallbacks[0] !== messageId) throw new Error('the answer was neither sent nor handed to the fallback');
+    return sent[0] ?? null;
+  }
+
   it('sends a staff answer to the chat the resident wrote from and marks the appeal answered', async () => {
     const [appeal] = await rows<{ id: string; number: number }>(a, `select a.id, a.number from appeals a join identities i on i.id = a.identity_id where i.external_id = 'e1'`);
-    const staffUserId = randomUUID();
+    const staffUserId = await staffOf(a);
     const answered = await test.db.withTenant(a.org.orgId, (em) =>
-      answerAppeal(em, { orgId: a.org.orgId, appealId: appeal!.id, staffUserId, text: 'Аварийная бригада выехала.', now: new Date() }));
+      replyToAppeal(em, { orgId: a.org.orgId, userId: staffUserId, now: new Date() }, appeal!.id, { text: 'Аварийная бригада выехала.', then: 'answered' }));
     if (!answered.ok) throw new Error(answered.error);
-    const message: OutboundMessage | null = answered.value.outbound;
-    expect(message).toMatchObject({ channel: 'telegram', orgId: a.org.orgId, connectionId: null, chatId: 'chat-e1', locale: 'ru', expect: { kind: 'none' } });
+    const [queued] = await rows<{ topic: string }>(a, `select topic from outbox where job_id = ?`, [`appeal-answer:${answered.value.messageId}`]);
+    expect(queued!.topic).toBe('appeals.deliver');
+    const message = await noticeOf(a, appeal!.id, answered.value.messageId);
+    expect(message).toMatchObject({ channel: 'telegram', orgId: a.org.orgId, connectionId: null, chatId: 'chat-e1', locale: 'ru', expect: { kind: 'none' }, appealMessageId: answered.value.messageId });
     const first = message!.intents[0]!;
     expect(first.type === 'text' && translate(message!.locale, first.text.key, first.text.vars)).toBe(`Ответ на обращение №${appeal!.number}:\nАварийная бригада выехала.`);
 
-    const [after] = await rows<{ status: string }>(a, 'select status from appeals where id = ?', [appeal!.id]);
+    const [after] = await rows<{ status: string; responded_at: Date | null }>(a, 'select status, responded_at from appeals where id = ?', [appeal!.id]);
     expect(after!.status).toBe('answered');
+    expect(after!.responded_at).not.toBeNull();
     const msgs = await rows<{ author: string; staff_user_id: string }>(a, 'select author, staff_user_id from appeal_messages where appeal_id = ? order by id', [appeal!.id]);
     expect(msgs.map((m) => m.author)).toEqual(['resident', 'staff']);
     expect(msgs[1]!.staff_user_id).toBe(staffUserId);
@@ -201,11 +223,14 @@ describe('appeal numbers and answers', () => {
 
   it('has no chat to answer a caller without a messenger, and cannot reach another organisation\'s appeal', async () => {
     const [voice] = await rows<{ id: string }>(b, `select id from appeals where channel = 'voice'`);
-    const answered = await test.db.withTenant(b.org.orgId, (em) => answerAppeal(em, { orgId: b.org.orgId, appealId: voice!.id, staffUserId: randomUUID(), text: 'Перезвоним.', now: new Date() }));
-    expect(answered.ok && answered.value.outbound).toBeNull();
-    const foreign = await test.db.withTenant(a.org.orgId, (em) => answerAppeal(em, { orgId: a.org.orgId, appealId: voice!.id, staffUserId: randomUUID(), text: 'x', now: new Date() }));
+    const staffB = await staffOf(b);
+    const actor = (h: DialogHarness, userId: string) => ({ orgId: h.org.orgId, userId, now: new Date() });
+    const answered = await test.db.withTenant(b.org.orgId, (em) => replyToAppeal(em, actor(b, staffB), voice!.id, { text: 'Перезвоним.', then: 'answered' }));
+    if (!answered.ok) throw new Error(answered.error);
+    expect(await noticeOf(b, voice!.id, answered.value.messageId)).toBeNull();
+    const foreign = await test.db.withTenant(a.org.orgId, async (em) => replyToAppeal(em, actor(a, await staffOf(a)), voice!.id, { text: 'x', then: 'answered' }));
     expect(foreign).toEqual({ ok: false, error: 'APPEALS.NOT_FOUND' });
-    const empty = await test.db.withTenant(b.org.orgId, (em) => answerAppeal(em, { orgId: b.org.orgId, appealId: voice!.id, staffUserId: randomUUID(), text: '  ', now: new Date() }));
+    const empty = await test.db.withTenant(b.org.orgId, (em) => replyToAppeal(em, actor(b, staffB), voice!.id, { text: '  ', then: 'answered' }));
     expect(empty).toEqual({ ok: false, error: 'APPEALS.TEXT_REQUIRED' });
   });
 });

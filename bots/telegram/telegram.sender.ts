@@ -116,6 +116,8 @@ export function makeTelegramSender(connections: ConnectionStore, files: FileStor
       throw new TelegramSendError(TELEGRAM_CODES.noConnection, `connection ${message.connectionId ?? '(none)'}`);
     }
     const result = await sendTelegramMessage({ bot: botFor(connection).bot, connection, connections, files, pace, progress }, message);
-    if (result.status === 'blocked') await options.onBlocked?.(message);
+    if (result.status !== 'blocked') return;
+    await options.onBlocked?.(message);
+    return 'undeliverable';
   };
 }

@@ -7,12 +7,15 @@ import type { WaClient, WaLogger } from './wa-client.port.ts';
 import { DEFAULT_PACE_MS, type MayWrite } from './wa-policy.ts';
 import { runWhatsapp, type WhatsappSession } from './wa.process.ts';
 import { deserialiseOutbound, WHATSAPP_TOPICS } from './wa.jobs.ts';
+import { reportingSend, type DeliveryReport } from '../../dialogs/outbound.ts';
 
 export type WhatsappCommandDeps = {
   readonly connections: ConnectionStore;
   readonly queue: QueuePort;
   readonly files: FileStore;
   readonly mayWrite: MayWrite;
+  /** Where staff answers' delivery is recorded (cli/appeals-worker.ts). */
+  readonly report?: DeliveryReport;
   readonly logger: WaLogger;
   /** DATA_DIR: sessions are kept in <DATA_DIR>/whatsapp/<connection id>. */
   readonly dataDir: string;
@@ -81,13 +84,12 @@ export async function whatsappCommand(deps: WhatsappCommandDeps, args: readonly 
   };
 
   // One consumer for every session of this process: a job goes to the session of its connection.
-  deps.queue.work(WHATSAPP_TOPICS.outbound, async (job) => {
-    const message = deserialiseOutbound(job.payload);
+  deps.queue.work(WHATSAPP_TOPICS.outbound, (job) => reportingSend({ ...job, payload: { message: deserialiseOutbound(job.payload) } }, async (message) => {
     const session = [...sessions.values()].find((s) => s.serves(message));
     // Not ours yet (starting, or restarting after a drop): the queue retries with backoff.
     if (!session) throw Object.assign(new Error('WHATSAPP.NO_SESSION'), { code: 'WHATSAPP.NO_SESSION' });
     await session.deliver(message);
-  }, { concurrency: 1 });
+  }, deps.report), { concurrency: 1 });
 
   for (const connection of active) await start(connection);
   say('cliStarted', { count: active.length });

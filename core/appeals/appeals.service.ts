@@ -2,9 +2,11 @@ import type { Channel } from '../accounts/index.ts';
 import { chatOf, messengerChats } from '../conversations/index.ts';
 import { MAX_FILE_BYTES, saveDocumentFile } from '../documents/index.ts';
 import type { Em } from '../infra/database/database.ts';
-import { err, isLocale, isUuid, ok, type Locale, type Result } from '../shared/index.ts';
+import { ok, type Result } from '../shared/index.ts';
 import type { AppealStatus, AppealType } from './appeals.entity.ts';
+import { addEvent, addMessage, stateOf } from './appeal-record.ts';
 import { checkAttachment, type AttachmentRefusal } from './attachment.calc.ts';
+import { startAppeal } from './workflow.ts';
 
 /** A messenger message holds 4096 characters at most; an appeal's text is kept to what staff can read in one go. */
 export const MAX_APPEAL_TEXT = 4000;
@@ -26,33 +28,28 @@ export type AppealInput = {
 };
 
 /**
- * Files an appeal with its first message (the resident's words). Numbers run per organisation without gaps for
- * residents to quote: the organisation's lock serialises filings until the transaction ends, so two at once cannot
- * both take max + 1.
+ * Files an appeal with its first message (the resident's words), starts its SLA clocks under the organisation's
+ * policy, and routes it (team, and the least loaded member on duty when the rule says so). Numbers run per
+ * organisation without gaps for residents to quote: the organisation's lock serialises filings until the
+ * transaction ends, so two at once cannot both take max + 1.
  */
 export async function fileAppeal(em: Em, input: AppealInput): Promise<{ id: string; number: number }> {
   const text = input.text.trim().slice(0, MAX_APPEAL_TEXT);
   if (!text) throw new RangeError('an appeal needs a text');
   await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`appeal-number:${input.orgId}`]);
-  const [row] = await em.execute<{ id: string; number: number }[]>(
-    `insert into appeals (id, org_id, number, type, category, status, urgent, person_id, identity_id, channel, account_id, address, text, created_at, updated_at)
-     select gen_random_uuid(), ?, coalesce(max(number), 0) + 1, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ? from appeals where org_id = ?
-     returning id, number`,
+  const [row] = await em.execute<Record<string, unknown>[]>(
+    `insert into appeals (id, org_id, number, type, category, status, urgent, person_id, identity_id, channel, account_id, building_id, address, text, created_at, updated_at)
+     select gen_random_uuid(), ?, coalesce(max(number), 0) + 1, ?, ?, 'new', ?, ?, ?, ?, ?,
+       (select p.building_id from accounts a join premises p on p.id = a.premise_id where a.org_id = ? and a.id = ?), ?, ?, ?, ? from appeals where org_id = ?
+     returning *`,
     [input.orgId, input.type, input.category?.slice(0, 32) ?? null, input.urgent ?? false, input.personId ?? null, input.identityId ?? null,
-      input.channel ?? null, input.accountId ?? null, input.address?.trim().slice(0, 500) || null, text, input.now, input.now, input.orgId]);
-  await addMessage(em, { orgId: input.orgId, appealId: row!.id, author: 'resident', staffUserId: null, text, attachments: input.attachments ?? [], now: input.now });
-  return { id: row!.id, number: Number(row!.number) };
+      input.channel ?? null, input.accountId ?? null, input.orgId, input.accountId ?? null, input.address?.trim().slice(0, 500) || null, text, input.now, input.now, input.orgId]);
+  const filed = stateOf(row!);
+  await addMessage(em, { orgId: input.orgId, appealId: filed.id, author: 'resident', staffUserId: null, text, attachments: input.attachments ?? [], now: input.now });
+  await addEvent(em, { orgId: input.orgId, appealId: filed.id, kind: 'filed', data: { type: filed.type, category: filed.category, channel: input.channel ?? null }, now: input.now });
+  await startAppeal(em, filed, input.now);
+  return { id: filed.id, number: filed.number };
 }
-
-async function addMessage(
-  em: Em, m: { orgId: string; appealId: string; author: 'resident' | 'staff'; staffUserId: string | null; text: string; attachments: readonly string[]; now: Date },
-): Promise<string> {
-  const [row] = await em.execute<{ id: string }[]>(
-    `insert into appeal_messages (org_id, appeal_id, author, staff_user_id, text, attachments, created_at) values (?, ?, ?, ?, ?, ?::jsonb, ?) returning id`,
-    [m.orgId, m.appealId, m.author, m.staffUserId, m.text, JSON.stringify(m.attachments), m.now]);
-  return String(row!.id);
-}
-
 /** Keeps a resident's photo or scan for an appeal, after checking what it really is and its size. */
 export async function saveAppealAttachment(
   em: Em, orgId: string, file: { name: string; data: Buffer }, now: Date,
@@ -81,93 +78,33 @@ export async function residentAppeals(em: Em, orgId: string, personId: string, l
   return rows.map((r) => ({ id: r.id, number: Number(r.number), type: r.type, category: r.category, status: r.status, urgent: r.urgent === true, text: r.text, createdAt: new Date(r.created_at) }));
 }
 
-/** A text of locales/ with its variables (the same shape as the dialogs' Phrase). */
-type AppealPhrase = { readonly key: string; readonly vars?: Readonly<Record<string, string | number>> };
-
-/**
- * A message to a resident's chat. Field for field the dialogs' OutboundMessage (core may not import dialogs/),
- * so the caller passes it to the outbound queue as it is.
- */
-export type AppealOutbound = {
+/** Where messages about an appeal go: its resident's chat. */
+export type AppealChat = {
   readonly channel: Channel;
-  readonly orgId: string;
   readonly connectionId: string | null;
   readonly chatId: string;
-  readonly locale: Locale;
-  readonly intents: readonly (
-    | { readonly type: 'text'; readonly text: AppealPhrase }
-    | { readonly type: 'document'; readonly name: string; readonly url: string; readonly fileId: string; readonly caption?: AppealPhrase }
-  )[];
-  readonly expect: { readonly kind: 'none' };
-  readonly key: string;
+  readonly identityId: string;
+  readonly locale: string;
 };
 
-export type AnswerInput = {
-  readonly orgId: string;
-  readonly appealId: string;
-  readonly staffUserId: string;
-  readonly text: string;
-  /** document_files ids of the organisation. */
-  readonly attachments?: readonly string[];
-  readonly now: Date;
-  /** A signed URL of a file, for attachments to reach the chat (dialogs' services.fileUrl). */
-  readonly fileUrl?: (orgId: string, fileId: string) => string;
-};
-
-export type AnswerError = 'APPEALS.NOT_FOUND' | 'APPEALS.TEXT_REQUIRED' | 'APPEALS.ATTACHMENT_NOT_FOUND';
-
 /**
- * A staff answer: the message is kept, the appeal becomes 'answered', and the message for the resident comes back
- * for the caller to queue once this transaction commits (null when there is no chat to write to: the appeal came
- * by phone and the resident has no messenger, so staff call back). `markDelivered` records that it went out.
+ * The chat the appeal came from. A call has no chat to write back to, so an appeal filed by phone is answered in
+ * the resident's latest messenger chat instead; null when there is none (staff call back, or e-mail/SMS).
  */
-export async function answerAppeal(
-  em: Em, input: AnswerInput,
-): Promise<Result<{ messageId: string; number: number; outbound: AppealOutbound | null }, AnswerError>> {
-  const text = input.text.trim().slice(0, MAX_APPEAL_TEXT);
-  const attachments = [...new Set(input.attachments ?? [])];
-  if (!text && attachments.length === 0) return err('APPEALS.TEXT_REQUIRED');
-  if (!isUuid(input.appealId)) return err('APPEALS.NOT_FOUND');
-  if (!attachments.every(isUuid)) return err('APPEALS.ATTACHMENT_NOT_FOUND');
-  const files = attachments.length === 0 ? [] : await em.execute<{ id: string; name: string }[]>(
-    `select id, name from document_files where org_id = ? and id in (${attachments.map(() => '?').join(', ')})`, [input.orgId, ...attachments]);
-  if (files.length !== attachments.length) return err('APPEALS.ATTACHMENT_NOT_FOUND');
-  const [appeal] = await em.execute<{ number: number; identity_id: string | null; person_id: string | null }[]>(
-    `update appeals set status = 'answered', updated_at = ? where org_id = ? and id = ? returning number, identity_id, person_id`,
-    [input.now, input.orgId, input.appealId]);
-  if (!appeal) return err('APPEALS.NOT_FOUND');
-  const number = Number(appeal.number);
-  const messageId = await addMessage(em, { orgId: input.orgId, appealId: input.appealId, author: 'staff', staffUserId: input.staffUserId, text, attachments, now: input.now });
-  const chat = await answerChat(em, input.orgId, appeal.identity_id, appeal.person_id);
-  if (!chat) return ok({ messageId, number, outbound: null });
-  const fileUrl = input.fileUrl;
-  const outbound: AppealOutbound = {
-    channel: chat.channel as Channel, orgId: input.orgId, connectionId: chat.connectionId, chatId: chat.chatId,
-    locale: isLocale(chat.locale) ? chat.locale : 'ru',
-    intents: [
-      text ? { type: 'text', text: { key: 'appeals.answer', vars: { number, text } } } : { type: 'text', text: { key: 'appeals.answerFiles', vars: { number } } },
-      ...(fileUrl ? files.map((f) => ({ type: 'document' as const, name: f.name, url: fileUrl(input.orgId, f.id), fileId: f.id })) : []),
-    ],
-    expect: { kind: 'none' }, key: `appeal-answer:${messageId}`,
-  };
-  return ok({ messageId, number, outbound });
-}
-
-/**
- * Where the answer goes: the chat the appeal came from. A call has no chat to write back to, so an appeal filed by
- * phone is answered in the resident's latest messenger chat instead.
- */
-async function answerChat(em: Em, orgId: string, identityId: string | null, personId: string | null) {
-  const chat = identityId ? await chatOf(em, orgId, identityId) : null;
-  if (chat && chat.channel !== 'voice') return chat;
-  return personId && identityId ? (await messengerChats(em, orgId, personId, identityId))[0] ?? null : null;
+export async function appealChat(em: Em, orgId: string, appeal: { identityId: string | null; personId: string | null }): Promise<AppealChat | null> {
+  const chat = appeal.identityId ? await chatOf(em, orgId, appeal.identityId) : null;
+  if (chat && chat.channel !== 'voice') return { ...chat, identityId: appeal.identityId! } as AppealChat;
+  const other = appeal.personId && appeal.identityId ? (await messengerChats(em, orgId, appeal.personId, appeal.identityId))[0] ?? null : null;
+  return other as AppealChat | null;
 }
 
 /** Records that a staff answer reached the resident (the outbound worker calls this); only the first delivery counts. */
 export async function markDelivered(em: Em, orgId: string, messageId: string, via: string, now: Date): Promise<boolean> {
   if (!/^\d{1,18}$/.test(messageId)) return false;
-  const rows = await em.execute<{ id: string }[]>(
-    `update appeal_messages set delivered_via = ?, delivered_at = ? where org_id = ? and id = ? and delivered_at is null returning id`,
+  const rows = await em.execute<{ id: string; appeal_id: string }[]>(
+    `update appeal_messages set delivered_via = ?, delivered_at = ? where org_id = ? and id = ? and delivered_at is null returning id, appeal_id`,
     [via.slice(0, 16), now, orgId, messageId]);
-  return rows.length > 0;
+  if (rows.length === 0) return false;
+  await addEvent(em, { orgId, appealId: rows[0]!.appeal_id, kind: 'delivered', data: { messageId, via: via.slice(0, 16) }, now });
+  return true;
 }

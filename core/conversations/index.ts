@@ -4,7 +4,7 @@ export { BOT_CHANNELS, CONVERSATIONS_ENTITIES } from './conversations.entity.ts'
 export type { BotChannel } from './conversations.entity.ts';
 export { makeConnections } from './connections.ts';
 export type { BotConnection, ConnectionView, Connections, ConnectionsDeps } from './connections.ts';
-export { inboxKey, openTurn, saveTurn, rememberReply, pruneConversations, recordDialogPayment, messengerChats, chatOf } from './turns.repo.ts';
+export { inboxKey, openTurn, saveTurn, rememberReply, pruneConversations, recordDialogPayment, messengerChats, chatOf, steerDialog } from './turns.repo.ts';
 export type { TurnIdentity, StoredState, TurnStart } from './turns.repo.ts';
 export { makeChatPending, PENDING_PAGE_SIZE } from './pending.ts';
 export type { ChatPending } from './pending.ts';

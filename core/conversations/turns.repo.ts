@@ -151,3 +151,18 @@ export async function chatOf(em: Em, orgId: string, identityId: string): Promise
      where i.org_id = ? and i.id = ? and s.chat_id is not null`, [orgId, identityId]);
   return row ?? null;
 }
+
+/**
+ * Puts a resident's dialog at a step from outside a turn (staff asked them something: rate the answer, reply to
+ * the appeal). The resident's lock (the same as a turn's) keeps a turn of theirs from interleaving.
+ */
+export async function steerDialog(
+  em: Em, input: { orgId: string; identityId: string; flow: string; step: string; version: number; data: Record<string, unknown>; now: Date },
+): Promise<boolean> {
+  const [who] = await em.execute<{ channel: string; external_id: string }[]>('select channel, external_id from identities where org_id = ? and id = ?', [input.orgId, input.identityId]);
+  if (!who) return false;
+  await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`dialog:${input.orgId}:${who.channel}:${who.external_id}`]);
+  const rows = await em.execute('update dialog_states set flow = ?, step = ?, version = ?, data = ?, updated_at = ? where identity_id = ? returning identity_id',
+    [input.flow, input.step, input.version, JSON.stringify(input.data), input.now, input.identityId]);
+  return rows.length > 0;
+}

@@ -9,6 +9,7 @@ import { emergencyFlow } from './emergency.flow.ts';
 import { questionFlow } from './question.flow.ts';
 import { readingsFlow } from './readings.flow.ts';
 import { structureFlow } from './structure.flow.ts';
+import { appealFlow } from './appeal.flow.ts';
 
 /** Every flow the resident bots run, on every channel. */
-export const ALL_FLOWS: readonly Flow[] = [menuFlow, linkFlow, accountsFlow, debtFlow, payFlow, settingsFlow, emergencyFlow, questionFlow, readingsFlow, structureFlow];
+export const ALL_FLOWS: readonly Flow[] = [menuFlow, linkFlow, accountsFlow, debtFlow, payFlow, settingsFlow, emergencyFlow, questionFlow, readingsFlow, structureFlow, appealFlow];

@@ -108,6 +108,27 @@ export const CONFIG_VARIABLES = {
     example: 'Семейные платежи <no-reply@familypay.ru>',
     about: 'Sender of outgoing mail.',
   },
+  SMS_RU_API_ID: {
+    schema: z.string().min(8).max(128).optional(),
+    expected: 'the api_id from the SMS.ru account (a key such as A3CA597E-3ACF-4E7D-82EE-CF82B52B1A8B)',
+    default: '(unset: SMS is printed on the console)',
+    example: '(secret)',
+    about: 'SMS.ru key for appeal answers to residents whom the messenger cannot reach and who consented; never logged.',
+  },
+  SMS_API_URL: {
+    schema: url(['https:', 'http:']).default('https://sms.ru'),
+    expected: 'an http(s) URL of the SMS.ru API',
+    default: 'https://sms.ru',
+    example: 'https://sms.ru',
+    about: 'Where SMS are sent (a local fake in tests).',
+  },
+  SMS_FROM: {
+    schema: z.string().min(1).max(15).optional(),
+    expected: 'a sender name approved in the SMS.ru account (up to 11 Latin letters, or a number)',
+    default: "(unset: the account's default sender)",
+    example: 'UK-Demo',
+    about: 'Sender name residents see on an SMS.',
+  },
   DEMO_ADMIN_PASSWORD: {
     schema: z.string().min(10).optional(),
     expected: 'at least 10 characters',

@@ -15,12 +15,13 @@ import { LEDGER_ENTITIES } from '../../payments/ledger.entity.ts';
 import { ApiKey } from '../../orgs/api-keys.entity.ts';
 import { CONVERSATIONS_ENTITIES } from '../../conversations/conversations.entity.ts';
 import { APPEALS_ENTITIES } from '../../appeals/appeals.entity.ts';
+import { ROUTING_ENTITIES } from '../../appeals/routing.entity.ts';
 import { DOCUMENTS_ENTITIES } from '../../documents/documents.entity.ts';
 
 /** Every entity of every module: the schema the migrations must match (schema-diff test). */
 export const ALL_ENTITIES = [...ORGS_ENTITIES, ...ACCOUNTS_ENTITIES, ...STAFF_ENTITIES, AuditEntry, OutboxMessage, AppliedEffect,
   ...FILE_STORE_ENTITIES, ...REGISTRY_ENTITIES, ...BILLING_ENTITIES, ApiKey,
-  ...PAYMENTS_ENTITIES, ...LEDGER_ENTITIES, ...CONVERSATIONS_ENTITIES, ...APPEALS_ENTITIES, ...DOCUMENTS_ENTITIES];
+  ...PAYMENTS_ENTITIES, ...LEDGER_ENTITIES, ...CONVERSATIONS_ENTITIES, ...APPEALS_ENTITIES, ...ROUTING_ENTITIES, ...DOCUMENTS_ENTITIES];
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url));
 
