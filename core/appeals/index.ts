@@ -28,3 +28,4 @@ export { AT_RISK_SHARE, slaState } from './sla-clock.calc.ts';
 export type { SlaState, SlaClock } from './sla-clock.calc.ts';
 export { deliverByFallback, mailStaffNotification } from './outreach.ts';
 export type { OutreachDeps } from './outreach.ts';
+export { recomputeOpenAppeals } from './recompute.ts';
