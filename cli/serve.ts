@@ -10,6 +10,7 @@ import { billCode } from '../core/accounts/index.ts';
 import { compose, type App } from './compose.ts';
 import { seedDemo } from './demo-seed.ts';
 import { ensureDemoAdmin } from './demo-admin.ts';
+import { ensureDemoAppeals } from './demo-appeals.ts';
 import { makeAdminRouter } from '../admin/admin.router.tsx';
 import { startWorker } from './worker.ts';
 import { payRoutes } from '../web/pay/pay.routes.ts';
@@ -36,6 +37,7 @@ export async function serve(config: Config, options: { quiet?: boolean } = {}): 
     const summary = await seedDemo(app);
     if (summary.created && !options.quiet) say('demoCreated', { ...summary });
     demoAdmin = await ensureDemoAdmin(app, summary.orgId);
+    await ensureDemoAppeals(app, summary.orgId);
     demoOrgId = summary.orgId;
   }
   const worker = app.embedded ? await startWorker(app) : undefined;
