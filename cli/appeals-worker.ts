@@ -1,5 +1,5 @@
 import {
-  APPEAL_TOPICS, deliverByFallback, mailStaffNotification, markDelivered, runEscalations, type DeliverPayload,
+  APPEAL_TOPICS, deliverByFallback, mailStaffNotification, markDelivered, runAutoClose, runEscalations, type DeliverPayload,
 } from '../core/appeals/index.ts';
 import { PermanentJobError } from '../core/infra/queue/queue.port.ts';
 import { deliverAppealNotice } from '../dialogs/appeal-notices.ts';
@@ -55,7 +55,8 @@ export async function startAppealsWork(app: App, work: App['queue']['work']): Pr
   });
   work(APPEAL_TOPICS.sweep, async () => {
     const made = await runEscalations(app.db, app.clock.now());
-    if (made > 0) app.logger.info({ made }, 'appeal escalations made');
+    const closed = await runAutoClose(app.db, app.clock.now());
+    if (made + closed > 0) app.logger.info({ made, closed }, 'appeal escalations made and answered appeals closed');
   }, { concurrency: 1 });
   await app.schedule.upsert('appeals-sweep', SWEEP_CRON, app.config.TZ_DEFAULT, APPEAL_TOPICS.sweep);
 }

@@ -53,6 +53,7 @@ export class Migration20261126124925_appeals_sla extends Migration {
     this.addSql(`create index "appeals_open_due_index" on "appeals" ("org_id", "resolution_due_at") where "status" <> 'closed';`);
     this.addSql(`create index "appeals_next_check_index" on "appeals" ("next_check_at") where "next_check_at" is not null;`);
     this.addSql(`create index "appeals_assignee_open_index" on "appeals" ("assignee_id") where "status" in ('new', 'assigned', 'waiting');`);
+    this.addSql(`create index "appeals_answered_index" on "appeals" ("resolved_at") where "status" = 'answered';`);
 
     this.addSql(`alter table "appeal_messages" add column "internal" boolean not null default false;`);
     for (const table of TENANT_TABLES) {
@@ -62,14 +63,21 @@ export class Migration20261126124925_appeals_sla extends Migration {
     // The escalation sweep runs for every organisation at once: it may see which appeals are due, nothing more.
     this.addSql(`create function fp_due_appeals(p_now timestamptz, p_limit int) returns table (org_id uuid, id uuid) language sql stable security definer set search_path = public as
       $$ select org_id, id from appeals where next_check_at <= p_now order by next_check_at limit p_limit $$;`);
-    this.addSql(`revoke all on function fp_due_appeals(timestamptz, int) from public;`);
-    this.addSql(`grant execute on function fp_due_appeals(timestamptz, int) to familypay_app;`);
+    // Answered appeals the resident did not come back to close by themselves after the organisation's days.
+    this.addSql(`create function fp_stale_answered(p_now timestamptz, p_limit int) returns table (org_id uuid, id uuid) language sql stable security definer set search_path = public as
+      $$ select a.org_id, a.id from appeals a left join appeal_settings s on s.org_id = a.org_id
+         where a.status = 'answered' and a.resolved_at < p_now - make_interval(days => coalesce(s.auto_close_days, 7)::int) order by a.resolved_at limit p_limit $$;`);
+    for (const fn of ['fp_due_appeals(timestamptz, int)', 'fp_stale_answered(timestamptz, int)']) {
+      this.addSql(`revoke all on function ${fn} from public;`);
+      this.addSql(`grant execute on function ${fn} to familypay_app;`);
+    }
     // The history of an appeal is written once and never changed.
     this.addSql(`revoke update, delete, truncate on "appeal_events" from familypay_app;`);
   }
 
   override async down(): Promise<void> {
     this.addSql(`drop function if exists fp_due_appeals(timestamptz, int);`);
+    this.addSql(`drop function if exists fp_stale_answered(timestamptz, int);`);
     this.addSql(`alter table "routing_rules" drop constraint "routing_rules_team_id_foreign";`);
 
     this.addSql(`alter table "team_members" drop constraint "team_members_team_id_foreign";`);
@@ -99,6 +107,7 @@ export class Migration20261126124925_appeals_sla extends Migration {
     this.addSql(`drop index "appeals_open_due_index";`);
     this.addSql(`drop index "appeals_next_check_index";`);
     this.addSql(`drop index "appeals_assignee_open_index";`);
+    this.addSql(`drop index "appeals_answered_index";`);
     this.addSql(`alter table "appeals" drop column "building_id", drop column "team_id", drop column "assignee_id", drop column "assigned_at", drop column "taken_at", drop column "sla_mode", drop column "clock_since", drop column "response_target_min", drop column "response_elapsed_s", drop column "response_due_at", drop column "responded_at", drop column "response_met", drop column "resolution_target_min", drop column "resolution_elapsed_s", drop column "resolution_due_at", drop column "resolved_at", drop column "resolution_met", drop column "next_check_at", drop column "alerted_at", drop column "last_author", drop column "last_message_at", drop column "closed_at", drop column "escalated", drop column "rating", drop column "rated_at";`);
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  addWorkingMs, closeAppeal, fileAppeal, loadWorkCalendar, recomputeOpenAppeals, reopenAppeal, replyToAppeal, residentWrites, runEscalations, takeAppeal,
+  addWorkingMs, closeAppeal, runAutoClose, fileAppeal, loadWorkCalendar, recomputeOpenAppeals, reopenAppeal, replyToAppeal, residentWrites, runEscalations, takeAppeal,
 } from '../core/appeals/index.ts';
 import type { Database } from '../core/infra/database/database.ts';
 import { makePaymentsOrg, type PaymentsOrg } from './support/payments-fixture.ts';
@@ -138,6 +138,20 @@ describe('SLA deadlines', () => {
     expect([r.status, r.response_met, r.resolution_met]).toEqual(['assigned', null, null]);
     // 8 h 30 min left: Tuesday's eight hours, then half an hour on Wednesday.
     expect(iso(r.response_due_at)).toBe('2026-12-02T06:30:00.000Z');
+  });
+
+  it('closes an answered appeal nobody came back to after seven days, and asks for the rating', async () => {
+    const { id } = await file({ type: 'question', now: MONDAY_10 });
+    const anna = (await one(id)).assignee_id as string;
+    await db.withTenant(org.orgId, (em) => replyToAppeal(em, actor(anna, MONDAY_10), id, { text: 'Перерасчёт будет в декабре', then: 'answered' }));
+    await runAutoClose(db, new Date(MONDAY_10.getTime() + 6 * 86_400_000));
+    expect((await one(id)).status).toBe('answered');
+    await runAutoClose(db, new Date(MONDAY_10.getTime() + 7 * 86_400_000 + MIN));
+    const closed = await one(id);
+    expect([closed.status, closed.resolution_met]).toEqual(['closed', true]);
+    const [event] = await sql<{ actor_id: string | null; data: { auto: boolean } }>(`select actor_id, data from appeal_events where appeal_id = ? and kind = 'closed'`, [id]);
+    expect(event).toMatchObject({ actor_id: null, data: { auto: true } });
+    expect(await sql(`select 1 from outbox where job_id like ?`, [`appeal-rate:${id}:%`])).toHaveLength(1);
   });
 
   it('recomputes open deadlines when the calendar changes', async () => {

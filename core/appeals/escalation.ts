@@ -4,6 +4,7 @@ import { addEvent, escalationTargets, lockAppeal, notifyStaff, saveAppeal, type 
 import { loadWorkCalendar } from './appeal-settings.repo.ts';
 import { APPEAL_TOPICS, queueEffect, queueNotifications } from './effects.ts';
 import type { WorkCalendar } from './work-calendar.calc.ts';
+import { autoCloseAppeal } from './workflow-reply.ts';
 
 /** How many due appeals one run takes; the next run (seconds later) takes the rest. */
 const BATCH = 200;
@@ -54,4 +55,14 @@ async function escalate(em: Em, appeal: AppealState, cal: WorkCalendar, now: Dat
   }
   await saveAppeal(em, a, cal, now);
   return names.length;
+}
+
+/** Answered appeals nobody came back to within the organisation's days (7 by default) close; part of the sweep. */
+export async function runAutoClose(db: Database, now: Date): Promise<number> {
+  const stale = await db.withoutTenant((em) => em.execute<{ org_id: string; id: string }[]>('select org_id, id from fp_stale_answered(?, ?)', [now, BATCH]));
+  let closed = 0;
+  for (const { org_id: orgId, id } of stale) {
+    if (await db.withTenant(orgId, (em) => autoCloseAppeal(em, orgId, id, now))) closed++;
+  }
+  return closed;
 }

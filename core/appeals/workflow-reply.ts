@@ -63,8 +63,21 @@ export async function closeAppeal(em: Em, actor: Actor, appealId: string): Promi
   return ok(a);
 }
 
-async function closed(em: Em, actor: Actor, a: AppealState): Promise<void> {
-  await addEvent(em, { orgId: actor.orgId, appealId: a.id, kind: 'closed', actorId: actor.userId, data: { responseMet: a.responseMet, resolutionMet: a.resolutionMet }, now: actor.now });
+/**
+ * An answered appeal the resident did not come back to within the organisation's days closes by itself (no staff
+ * member acts: the event has no actor) and the resident is asked to rate it. Only still-answered appeals close.
+ */
+export async function autoCloseAppeal(em: Em, orgId: string, appealId: string, now: Date): Promise<boolean> {
+  const c = await openForChange(em, orgId, appealId);
+  if (!c || c.appeal.status !== 'answered') return false;
+  const a: AppealState = { ...tick(c.appeal, { kind: 'resolve' }, now, c.cal), status: 'closed', closedAt: now };
+  await saveAppeal(em, a, c.cal, now);
+  await closed(em, { orgId, userId: null, now }, a, { auto: true });
+  return true;
+}
+
+async function closed(em: Em, actor: Omit<Actor, 'userId'> & { userId: string | null }, a: AppealState, extra: Record<string, unknown> = {}): Promise<void> {
+  await addEvent(em, { orgId: actor.orgId, appealId: a.id, kind: 'closed', actorId: actor.userId, data: { responseMet: a.responseMet, resolutionMet: a.resolutionMet, ...extra }, now: actor.now });
   await queueDelivery(em, { orgId: actor.orgId, appealId: a.id, kind: 'rate', messageId: `${a.id}:${actor.now.getTime()}` }, actor.now);
 }
 
