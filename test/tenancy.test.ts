@@ -6,6 +6,7 @@ import { kopecks, systemClock } from '../core/shared/index.ts';
 import { makePaymentsService } from '../core/payments/index.ts';
 import { makeChatPending, makeConnections, recordDialogPayment } from '../core/conversations/index.ts';
 import { saveDocumentFile } from '../core/documents/index.ts';
+import { fileAppeal, replyToAppeal } from '../core/appeals/index.ts';
 import { makeDialogEngine } from '../dialogs/engine.ts';
 import { ALL_FLOWS } from '../dialogs/flows/index.ts';
 import { PLATFORM_TABLES_WITH_ORG_ID } from '../core/infra/database/roles.ts';
@@ -48,6 +49,7 @@ async function fillOrganization(slug: string): Promise<string> {
   if (imported.status !== 'applied') throw new Error(JSON.stringify(imported.errors));
   await fillPayments(orgId, account.value.id);
   await fillConversations(orgId, account.value.id);
+  await fillAppeals(orgId, account.value.id);
   return orgId;
 }
 
@@ -73,6 +75,24 @@ async function fillConversations(orgId: string, accountId: string): Promise<void
       [orgId, appeal!.id, 'Когда будет перерасчёт?', JSON.stringify([fileId])]);
   });
   payments.close();
+}
+
+/** The appeal desk: a team with its member, a rule, a policy, settings, a calendar day, a canned answer, and a routed appeal answered. */
+async function fillAppeals(orgId: string, accountId: string): Promise<void> {
+  const [boss] = await db.withTenant(orgId, (em) => em.execute<{ user_id: string }[]>('select user_id from memberships where org_id = ? limit 1', [orgId]));
+  const userId = boss!.user_id;
+  await db.withTenant(orgId, async (em) => {
+    const [team] = await em.execute<{ id: string }[]>(`insert into teams (id, org_id, name, lead_id, created_at) values (gen_random_uuid(), ?, 'Диспетчеры', ?, now()) returning id`, [orgId, userId]);
+    await em.execute('insert into team_members (team_id, user_id, org_id, on_duty) values (?, ?, ?, true)', [team!.id, userId, orgId]);
+    await em.execute(`insert into routing_rules (id, org_id, position, team_id, auto_assign) values (gen_random_uuid(), ?, 1, ?, true)`, [orgId, team!.id]);
+    await em.execute(`insert into sla_policies (id, org_id, type, category, mode, response_min, resolution_min, updated_at) values (gen_random_uuid(), ?, 'question', '', 'business', 60, 600, now())`, [orgId]);
+    await em.execute(`insert into appeal_settings (org_id, updated_at) values (?, now())`, [orgId]);
+    await em.execute(`insert into calendar_days (org_id, date, kind, updated_at) values (?, '2026-12-30', 'short', now())`, [orgId]);
+    await em.execute(`insert into canned_answers (id, org_id, title, text, created_at) values (gen_random_uuid(), ?, 'Принято', 'Заявка принята.', now())`, [orgId]);
+    const appeal = await fileAppeal(em, { orgId, type: 'question', accountId, text: 'Почему выросла плата?', now: new Date() });
+    const replied = await replyToAppeal(em, { orgId, userId, now: new Date() }, appeal.id, { text: 'Из-за тарифа.', then: 'waiting' });
+    if (!replied.ok) throw new Error(replied.error);
+  });
 }
 
 /** A collector, and a payment paid through the sandbox bank and partly refunded: every payments table gets rows. */
