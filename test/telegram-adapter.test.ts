@@ -287,7 +287,7 @@ describe('sending through the Bot API', () => {
     const fake = fakeApi();
     fake.block('555');
     const { send, errors } = sender(fake);
-    await expect(send(outbound([hello]))).resolves.toBeUndefined();
+    await expect(send(outbound([hello]))).resolves.toBe('undeliverable');
     expect(errors).toEqual([{ id: connection().id, message: expect.stringContaining(TELEGRAM_CODES.blocked) }]);
     const s = store([connection()]);
     const result = await sendTelegramMessage({ bot: makeBotCache({ fetch: fake.fetch })(connection()).bot, connection: connection(), connections: s.connections,

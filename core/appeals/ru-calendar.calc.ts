@@ -6,7 +6,7 @@
  * rests on 9 May. Days off moved by a decree or by ст. 112 are 'holiday', moved working weekends are 'working',
  * and the working day right before a holiday is 'short' (ст. 95: one hour less).
  */
-import { addDays } from '../shared/business-day.calc.ts';
+import { addDays } from '../shared/index.ts';
 import type { DayKind } from './work-calendar.calc.ts';
 
 export const RU_CALENDAR_YEARS: readonly number[] = [2026, 2027];

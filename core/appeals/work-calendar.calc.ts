@@ -7,7 +7,7 @@
  * off by the hour skipped or repeated, which is accepted — but windows never overlap and never leave their day,
  * so every function here stays consistent with the others.
  */
-import { addDays, isLocalDate, localDate, startOfLocalDay } from '../shared/business-day.calc.ts';
+import { addDays, isLocalDate, localDate, startOfLocalDay } from '../shared/index.ts';
 
 export type DayKind = 'holiday' | 'working' | 'short';
 /** Minutes from local midnight: [start, end). Index 0 = Monday … 6 = Sunday; null = day off. */
