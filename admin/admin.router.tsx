@@ -17,6 +17,10 @@ import { paymentsRoutes } from './routes/payments.routes.tsx';
 import { linksRoutes } from './routes/links.routes.tsx';
 import { channelsRoutes, hasChannels } from './routes/channels.routes.tsx';
 import { residentsRoutes } from './routes/residents.routes.tsx';
+import { appealSettingsRoutes } from './routes/appeal-settings.routes.tsx';
+import { appealReportsRoutes } from './routes/appeal-reports.routes.tsx';
+import { appealsRoutes } from './routes/appeals.routes.tsx';
+import { appealUploadGate } from './routes/appeal-upload.ts';
 import { isMultipartUpload } from './routes/registry-upload.ts';
 import { notFound } from './routes/not-found.tsx';
 
@@ -26,6 +30,8 @@ const STATIC = new URL('./static/', import.meta.url).pathname;
 
 /** Every id in an admin URL is a UUID; anything else is not found (and never reaches SQL as a bad uuid). */
 export const ID_PARAMS = ['accountId', 'recipientId', 'serviceId', 'membershipId', 'importId', 'keyId', 'paymentId', 'collectorId',
+  'teamId', 'memberId', 'ruleId', 'cannedId',
+  'appealId', 'fileId',
   'connectionId', 'personId'] as const;
 /** Stored files are addressed by their SHA-256, 64 hex digits. */
 export const HASH_PARAMS = ['sha256'] as const;
@@ -47,6 +53,8 @@ export function makeAdminRouter(deps: AdminDeps): Router {
   const csrf = verifyCsrf(deps);
   // The registry upload is multipart: its handler runs this same check on the form's token (registry-upload.ts).
   const csrfUnlessUpload: RequestHandler = (req, res, next) => (isMultipartUpload(req) ? next() : csrf(req, res, next));
+  // An appeal reply with attachments is multipart too: read (its token checked first) before the check below sees it.
+  router.use(appealUploadGate(deps));
   router.use('/admin', express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 600 }), loadSession(deps), csrfUnlessUpload, (_req, res, next) => {
     // A strict policy: scripts and styles only from our own files; no framing; forms post only to us.
     res.set('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
@@ -76,5 +84,10 @@ export function makeAdminRouter(deps: AdminDeps): Router {
   paymentsRoutes(router, deps);
   if (hasChannels(deps)) channelsRoutes(router, deps);
   residentsRoutes(router, deps);
+  // Before the appeal card's '/admin/appeals/:appealId', which would take «settings» for an id (and answer 404).
+  appealSettingsRoutes(router, deps);
+  // Before the appeal card's '/admin/appeals/:appealId', which would take «reports» for an id (and answer 404).
+  appealReportsRoutes(router, deps);
+  appealsRoutes(router, deps);
   return router;
 }

@@ -8,6 +8,8 @@ import { SYSTEM_ACTOR } from '../core/audit/index.ts';
 import { createApiKey, listApiKeys } from '../core/orgs/index.ts';
 import { linkResident } from '../core/accounts/index.ts';
 import { openTurn } from '../core/conversations/index.ts';
+import { addMember, addRule, createCanned, createTeam } from '../core/appeals/index.ts';
+import { fileAppeal, saveAppealAttachment } from '../core/appeals/index.ts';
 import { openTestDatabase, type TestDatabase } from './support/test-database.ts';
 import { Browser, startAdmin, type AdminHarness } from './support/admin-harness.ts';
 import { orgInput } from './fixtures/orgs.ts';
@@ -20,6 +22,8 @@ import { orgInput } from './fixtures/orgs.ts';
  */
 const PASSWORD = 'correct horse battery';
 type Org = { orgId: string; recipientId: string; serviceId: string; accountId: string; membershipId: string; importId: string; keyId: string; sha256: string; paymentId: string; collectorId: string;
+  teamId: string; memberId: string; ruleId: string; cannedId: string;
+  appealId: string; fileId: string; noticeId: string;
   connectionId: string; personId: string };
 
 let test: TestDatabase;
@@ -56,11 +60,37 @@ async function fill(slug: string): Promise<Org> {
     return who;
   });
   if (!bot.ok || !person) throw new Error('channels fixture');
+  // A team with the operator in it, a routing rule to it and a canned answer: the appeal settings pages' ids.
+  const appeal = await test.db.withTenant(orgId, async (em) => {
+    const s = { orgId, actor: SYSTEM_ACTOR, now: new Date() };
+    const team = await createTeam(em, s, { name: `Диспетчеры ${slug}`, leadId: staff[0]!.userId });
+    if (!team.ok) throw new Error('team fixture');
+    const member = await addMember(em, s, team.value, staff[1]!.userId);
+    const rule = await addRule(em, s, { type: 'emergency', category: '', buildingId: building.ok ? building.value.id : '', teamId: team.value, autoAssign: true });
+    const canned = await createCanned(em, s, { title: `Ответ ${slug}`, text: 'Спасибо за обращение.' });
+    if (!member.ok || !rule.ok || !canned.ok) throw new Error('appeal settings fixture');
+    return { teamId: team.value, memberId: staff[1]!.userId, ruleId: rule.value, cannedId: canned.value };
+  });
   return {
     orgId, recipientId: recipient.value.id, serviceId: service.value.id, accountId: account.value.id, membershipId: staff[1]!.membershipId,
     importId: report.importId, keyId: key.value.id, sha256: stored.sha256, paymentId, collectorId: collector.value.id,
     connectionId: bot.value.id, personId: person.personId,
+    ...appeal,
+    // The inbox's ids are B's only (beforeAll): the report tests below count A's appeals.
+    appealId: '', fileId: '', noticeId: '',
   };
+}
+
+/** An emergency with a photo, routed to the operator (who is told): the appeals inbox's ids. */
+async function inboxFixture(orgId: string, accountId: string): Promise<Pick<Org, 'appealId' | 'fileId' | 'noticeId'>> {
+  return test.db.withTenant(orgId, async (em) => {
+    const photo = await saveAppealAttachment(em, orgId, { name: 'leak.jpg', data: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(32)]) }, new Date());
+    if (!photo.ok) throw new Error('attachment fixture');
+    const filed = await fileAppeal(em, { orgId, type: 'emergency', category: 'leak', accountId, text: 'Течёт с потолка', attachments: [photo.value], now: new Date() });
+    const [notice] = await em.execute<{ id: string }[]>('select id from staff_notifications where org_id = ? and appeal_id = ?', [orgId, filed.id]);
+    if (!notice) throw new Error('notification fixture');
+    return { appealId: filed.id, fileId: photo.value, noticeId: String(notice.id) };
+  });
 }
 
 /** A payment paid through the sandbox bank: the payment pages' id (refundable, so the refund route is reached). */
@@ -96,6 +126,8 @@ function routesOf(): RouteInfo[] {
 
 const idOf: Record<string, keyof Org> = {
   accountId: 'accountId', recipientId: 'recipientId', serviceId: 'serviceId', membershipId: 'membershipId', importId: 'importId', keyId: 'keyId', sha256: 'sha256', paymentId: 'paymentId', collectorId: 'collectorId',
+  teamId: 'teamId', memberId: 'memberId', ruleId: 'ruleId', cannedId: 'cannedId',
+  appealId: 'appealId', fileId: 'fileId',
   connectionId: 'connectionId', personId: 'personId',
 };
 const OTHER_PARAMS: Record<string, string> = { lang: 'ru', file: 'admin.css' };
@@ -111,7 +143,9 @@ function hostileForm(target: Org): Record<string, string> {
     ...(requisites as Record<string, string>), timeZone: 'Europe/Moscow',
     orgId: target.orgId, recipientId: target.recipientId, serviceId: target.serviceId, accountId: target.accountId,
     membershipId: target.membershipId, active: '0', role: 'lawyer', name: 'Взлом', shortName: 'Взлом', code: 'HACK', unit: 'шт', kind: 'other',
+    teamId: target.teamId, userId: target.memberId, leadId: target.memberId, connectionId: target.connectionId, chatId: '-1001234567890',
     email: 'intruder@evil.test', fullName: 'Злоумышленник', adminEmail: 'intruder@evil.test',
+    assigneeId: target.memberId, id: target.noticeId, cannedId: target.cannedId, note: 'Взлом', then: 'closed',
   };
 }
 
@@ -123,6 +157,7 @@ beforeAll(async () => {
   admin = await startAdmin(test.db);
   orgs.a = await fill('alpha');
   orgs.b = await fill('beta');
+  Object.assign(orgs.b, await inboxFixture(orgs.b.orgId, orgs.b.accountId));
 });
 afterAll(async () => { await admin.close(); await test.drop(); });
 
@@ -158,5 +193,36 @@ describe('tenant isolation over HTTP (RELIABILITY.md A1)', () => {
     const browser = new Browser(admin.url);
     await browser.signIn('admin@alpha.test', PASSWORD);
     expect((await browser.get("/admin/accounts/1' or '1'='1")).status).toBe(404);
+  });
+});
+
+describe('appeal SLA reports across organisations (RELIABILITY.md A1)', () => {
+  /** One appeal with the organisation's building, a team of its own and, optionally, a staff member as assignee. */
+  const fileAppeal = (org: Org, team: string, assigneeEmail: string | null) => test.db.withTenant(org.orgId, async (em) => {
+    const [row] = await em.execute<{ id: string }[]>('insert into teams (id, org_id, name, created_at) values (gen_random_uuid(), ?, ?, now()) returning id', [org.orgId, team]);
+    await em.execute(
+      `insert into appeals (id, org_id, number, type, text, team_id, building_id, assignee_id, created_at, updated_at)
+       values (gen_random_uuid(), ?, coalesce((select max(number) from appeals where org_id = ?), 0) + 1, 'question', 'Текст', ?,
+         (select id from buildings where org_id = ? limit 1), (select id from users where email = ?), now(), now())`,
+      [org.orgId, org.orgId, row!.id, org.orgId, assigneeEmail]);
+  });
+
+  beforeAll(async () => {
+    await fileAppeal(orgs.a, 'Группа alpha', null);
+    await fileAppeal(orgs.b, 'Группа beta', 'operator@beta.test');
+  });
+
+  it.each(['type', 'team', 'assignee', 'building'])("counts and names only A's appeals when grouped by %s", async (by) => {
+    const browser = new Browser(admin.url);
+    await browser.signIn('operator@alpha.test', PASSWORD);
+    const query = `from=2020-01-01&to=2099-12-31&by=${by}`;
+    const page = await browser.get(`/admin/appeals/reports?${query}`);
+    const csv = await browser.get(`/admin/appeals/reports.csv?${query}`);
+    expect([page.status, csv.status]).toEqual([200, 200]);
+    for (const text of [page.text, csv.text]) expect(text).not.toMatch(/beta/);
+    // The header, A's one group, the total of one appeal, the final line break.
+    const lines = csv.text.split('\r\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[2]).toMatch(/^[^;]+;1;/);
   });
 });

@@ -34,7 +34,7 @@ export function AuditPage(p: PageProps & { filter: AuditFilter & { page: number 
         <label class="visually-hidden" for="f-action">{t('audit.action')}</label>
         <select id="f-action" name="action" data-autosubmit="">
           <option value="">{t('audit.allActions')}</option>
-          {['organization', 'recipient', 'service', 'staff', 'account', 'registry', 'apiKey', 'payment', 'collector', 'links', 'settings', 'channel', 'resident'].map((a) => <option value={a} selected={filter.action === a}>{t(`audit.groups.${a}`)}</option>)}
+          {['organization', 'recipient', 'service', 'staff', 'account', 'registry', 'apiKey', 'payment', 'collector', 'links', 'settings', 'channel', 'resident', 'appealSettings'].map((a) => <option value={a} selected={filter.action === a}>{t(`audit.groups.${a}`)}</option>)}
         </select>
         <input type="search" name="actor" value={filter.actor ?? ''} placeholder={t('audit.who')} aria-label={t('audit.who')} />
         <input type="date" name="from" value={query.from ?? ''} aria-label={t('audit.from')} />

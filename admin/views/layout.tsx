@@ -7,6 +7,7 @@ export type PageProps = { t: T; csrf: string; staff?: StaffContext; locale: stri
 
 /** Which sections each role sees in the menu; the routes enforce the same rules. */
 const SECTIONS: { href: string; key: string; roles: readonly StaffRole[] }[] = [
+  { href: '/admin/appeals', key: 'nav.appeals', roles: ['admin', 'accountant', 'operator', 'lawyer'] },
   { href: '/admin/accounts', key: 'nav.accounts', roles: ['admin', 'accountant', 'operator', 'lawyer'] },
   { href: '/admin/registries', key: 'nav.registries', roles: ['admin', 'accountant', 'operator'] },
   { href: '/admin/payments', key: 'nav.payments', roles: ['admin', 'accountant', 'operator', 'lawyer'] },

@@ -1,0 +1,118 @@
+import busboy from 'busboy';
+import { parse as parseCookies } from 'cookie';
+import type { Request, RequestHandler, Response } from 'express';
+import { MAX_FILE_BYTES } from '../../core/documents/index.ts';
+import { cookieNames, loadSession, locals, verifyCsrf, type SessionDeps } from '../session.ts';
+import { MAX_REPLY_FILES as MAX_FILES } from '../views/appeal-actions.tsx';
+
+/** A staff reply with attachments: the one appeal form sent as multipart. */
+const REPLY_PATH = /^\/admin\/appeals\/[0-9a-f-]{36}\/reply$/i;
+
+export type ReplyFile = { readonly name: string; readonly data: Buffer; /** Over MAX_FILE_BYTES: the rest was not read. */ readonly tooLarge: boolean };
+export type ReplyUpload = { readonly files: readonly ReplyFile[]; /** More files than a reply may carry. */ readonly tooMany: boolean };
+
+const uploads = new WeakMap<Request, ReplyUpload>();
+
+/** The files of a multipart reply (none for an ordinary form). */
+export const uploadOf = (req: Request): ReplyUpload => uploads.get(req) ?? { files: [], tooMany: false };
+
+const isReplyUpload = (req: Request) =>
+  req.method === 'POST' && REPLY_PATH.test(req.originalUrl.split('?')[0]!) && /^multipart\/form-data/i.test(req.get('content-type') ?? '');
+
+/**
+ * Reads a multipart reply before the admin router's CSRF check, which sees only urlencoded bodies: the session is
+ * resolved, the form's `_csrf` (its first field) is checked with that same check before a byte of a file is kept,
+ * and the fields become `req.body`, so the router checks the token again as for any form. Only staff who may
+ * answer get this far; anyone else's body stays unread and the router refuses it (no token: 403).
+ */
+export function appealUploadGate(deps: SessionDeps): RequestHandler {
+  const session = loadSession(deps);
+  const csrf = verifyCsrf(deps);
+  const sessionCookie = cookieNames(deps.secure).session;
+  return (req, res, next) => {
+    // Without a session there is nothing to read the body for: the router refuses it as it is.
+    if (!isReplyUpload(req) || !parseCookies(req.get('cookie') ?? '')[sessionCookie]) return next();
+    Promise.resolve(session(req, res, () => {
+      const role = locals(res).staff?.current?.role;
+      if (role !== 'admin' && role !== 'operator') return next();
+      receive(req, res, csrf).then((got) => {
+        if (!got) return;
+        uploads.set(req, got.upload);
+        (req as { body?: unknown }).body = got.fields;
+        next();
+      }, next);
+    })).catch(next);
+  };
+}
+
+type Received = { fields: Record<string, string>; upload: ReplyUpload };
+
+/** Resolves null when the CSRF check refused (it has answered 403 itself). */
+function receive(req: Request, res: Response, csrf: RequestHandler): Promise<Received | null> {
+  return new Promise((resolve, reject) => {
+    const fields: Record<string, string> = {};
+    const files: ReplyFile[] = [];
+    const reading: Promise<void>[] = [];
+    let verified = false;
+    let refused = false;
+    let tooMany = false;
+    let accepted = 0;
+    const check = (token: string | undefined): boolean => {
+      (req as { body?: unknown }).body = token === undefined ? {} : { _csrf: token };
+      let passed = false;
+      csrf(req, res, () => { passed = true; });
+      if (!passed) {
+        refused = true;
+        req.unpipe();
+        req.resume();
+        resolve(null);
+      }
+      return passed;
+    };
+    if (req.get('x-csrf-token') && !(verified = check(undefined))) return;
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: req.headers, defParamCharset: 'utf8',
+        limits: { fileSize: MAX_FILE_BYTES, files: MAX_FILES + 1, fields: 20, fieldSize: 32 * 1024, fieldNameSize: 100, parts: 40 },
+      });
+    } catch {
+      return resolve({ fields, upload: { files, tooMany } });
+    }
+    parser.on('field', (name, value) => {
+      if (refused) return;
+      if (name === '_csrf' && !verified) verified = check(value);
+      if (!(name in fields)) fields[name] = value;
+    });
+    parser.on('file', (name, file, info) => {
+      if (refused || (!verified && !(verified = check(undefined))) || name !== 'files' || !info.filename) {
+        file.resume();
+        return;
+      }
+      if ((accepted += 1) > MAX_FILES) {
+        tooMany = true;
+        file.resume();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let tooLarge = false;
+      file.on('data', (chunk: Buffer) => { if (!tooLarge) chunks.push(chunk); });
+      // busboy stops the part at the limit and reads on: the rest of the form still arrives.
+      file.on('limit', () => { tooLarge = true; chunks.length = 0; });
+      const fileName = info.filename.split(/[\\/]/).pop() || 'file';
+      reading.push(new Promise((done) => file.once('end', () => { files.push({ name: fileName, data: Buffer.concat(chunks), tooLarge }); done(); })));
+    });
+    const finish = (wait: boolean) => {
+      if (refused || (!verified && !check(undefined))) return;
+      (wait ? Promise.all(reading) : Promise.resolve()).then(() => resolve({ fields, upload: { files, tooMany } }), reject);
+    };
+    parser.on('close', () => finish(true));
+    // A broken body: what arrived is answered for (a reply without its text is refused by the workflow).
+    parser.on('error', () => {
+      req.unpipe();
+      req.resume();
+      finish(false);
+    });
+    req.pipe(parser);
+  });
+}
