@@ -1,5 +1,5 @@
 import {
-  APPEAL_TYPES, INBOX_COUNT_CAP, INBOX_QUEUES, type InboxCounts, type InboxQueue, type InboxRow, type Named, type StaffNotice, type StaffOption,
+  APPEAL_TYPES, INBOX_QUEUES, type InboxCounts, type InboxQueue, type InboxRow, type Named, type StaffNotice, type StaffOption,
 } from '../../core/appeals/index.ts';
 import type { T } from '../i18n.ts';
 import { Notice, Select } from './components.tsx';
@@ -21,7 +21,8 @@ export type InboxPageProps = PageProps & {
   done?: string;
 };
 
-const countText = (n: number) => (n > INBOX_COUNT_CAP ? `${INBOX_COUNT_CAP.toLocaleString('ru-RU')}+` : n.toLocaleString('ru-RU'));
+/** Queue sizes are exact (inboxCounts); only a filtered list's total stops at INBOX_COUNT_CAP. */
+const countText = (n: number) => n.toLocaleString('ru-RU');
 
 function Tabs({ t, filters, counts }: { t: T; filters: InboxFilters; counts: InboxCounts }) {
   return (

@@ -41,28 +41,27 @@ export async function makeAppealsFixture(db: Database, total: number, openShare:
       [orgId, `{${staff.map((s) => s.userId).join(',')}}`, orgId]);
     // Appeals: newest first are the open ones; types weighted like a real desk (questions most, emergencies few).
     await em.execute(`
+      with acc as (select a.id, p.building_id, (row_number() over (order by a.number) - 1)::int as k from accounts a join premises p on p.id = a.premise_id where a.org_id = ?),
+           tm as (select id, (row_number() over (order by name) - 1)::int as k from teams where org_id = ?),
+           src as (select n, now() - ((? - n) * interval '1 year' / ?) as at,
+             (array['question','question','question','debt_structure','complaint','meter_issue','question','emergency','question','meter_issue',
+                    'question','debt_structure','question','complaint','question','question','meter_issue','question','question','emergency'])[1 + n % 20] as type
+             from generate_series(1, ?) n)
       insert into appeals (id, org_id, number, type, category, status, urgent, account_id, building_id, address, text, team_id, assignee_id, assigned_at,
         sla_mode, clock_since, response_target_min, resolution_target_min, responded_at, response_met, resolved_at, resolution_met, closed_at,
         last_author, last_message_at, created_at, updated_at)
-      select gen_random_uuid(), ?, n, t.type, case when t.type = 'emergency' then (array['leak','electricity','sewer','heating'])[1 + n % 4] end,
-        case when n > ? then (array['new','assigned','assigned','waiting'])[1 + n % 4] else 'closed' end, t.type = 'emergency',
-        a.id, p.building_id, 'г. Пермь, д. ' || (n % 50), 'Обращение жителя номер ' || n || ': прошу разобраться с начислением и ответить письменно.',
-        tm.id, u.u, c.at + interval '10 minutes',
-        case when t.type = 'emergency' then 'always' else 'business' end, case when n > ? then c.at end,
-        case when t.type = 'emergency' then 5 else 540 end, case when t.type = 'emergency' then 30 else 5400 end,
-        case when n <= ? then c.at + interval '2 hours' end, case when n <= ? then n % 10 <> 0 end,
-        case when n <= ? then c.at + interval '3 days' end, case when n <= ? then n % 7 <> 0 end, case when n <= ? then c.at + interval '3 days' end,
-        case when n <= ? then 'staff' else 'resident' end, c.at, c.at, c.at
-      from generate_series(1, ?) n
-        cross join lateral (select now() - ((? - n) * interval '1 year' / ?) as at) c
-        cross join lateral (select (array['question','question','question','debt_structure','complaint','meter_issue','question','emergency','question','meter_issue',
-          'question','debt_structure','question','complaint','question','question','meter_issue','question','question','emergency'])[1 + n % 20] as type) t
-        cross join lateral (select id, premise_id from accounts where org_id = ? offset (n % 2000) limit 1) a
-        join premises p on p.id = a.premise_id
-        cross join lateral (select id from teams where org_id = ? order by name offset (n % 2) limit 1) tm
-        cross join lateral (select (?::uuid[])[1 + n % 20] as u) u`,
-      [orgId, total - open, total - open, total - open, total - open, total - open, total - open, total - open, total - open,
-        total, total, total, orgId, orgId, `{${staff.map((s) => s.userId).join(',')}}`]);
+      select gen_random_uuid(), ?, n, type, case when type = 'emergency' then (array['leak','electricity','sewer','heating'])[1 + n % 4] end,
+        case when n > ? then (array['new','assigned','assigned','waiting'])[1 + n % 4] else 'closed' end, type = 'emergency',
+        acc.id, acc.building_id, 'г. Пермь, д. ' || (n % 50), 'Обращение жителя номер ' || n || ': прошу разобраться с начислением и ответить письменно.',
+        tm.id, (?::uuid[])[1 + n % 20], at + interval '10 minutes',
+        case when type = 'emergency' then 'always' else 'business' end, case when n > ? then at end,
+        case when type = 'emergency' then 5 else 540 end, case when type = 'emergency' then 30 else 5400 end,
+        case when n <= ? then at + interval '2 hours' end, case when n <= ? then n % 10 <> 0 end,
+        case when n <= ? then at + interval '3 days' end, case when n <= ? then n % 7 <> 0 end, case when n <= ? then at + interval '3 days' end,
+        case when n <= ? then 'staff' else 'resident' end, at, at, at
+      from src join acc on acc.k = n % 2000 join tm on tm.k = n % 2`,
+      [orgId, orgId, total, total, total, orgId, total - open, `{${staff.map((s) => s.userId).join(',')}}`, total - open,
+        total - open, total - open, total - open, total - open, total - open, total - open]);
     await em.execute(`insert into appeal_messages (org_id, appeal_id, author, text, attachments, internal, created_at)
       select org_id, id, 'resident', text, '[]', false, created_at from appeals where org_id = ?`, [orgId]);
     await em.execute(`insert into appeal_messages (org_id, appeal_id, author, staff_user_id, text, attachments, internal, delivered_via, delivered_at, created_at)

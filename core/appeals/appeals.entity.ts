@@ -36,6 +36,7 @@ export const Appeal = defineEntity({
     { properties: ['org', 'status', 'createdAt'] },
     { name: 'appeals_open_due_index', expression: `create index "appeals_open_due_index" on "appeals" ("org_id", "resolution_due_at") where "status" <> 'closed'` },
     { name: 'appeals_next_check_index', expression: `create index "appeals_next_check_index" on "appeals" ("next_check_at") where "next_check_at" is not null` },
+    { name: 'appeals_open_queue_index', expression: `create index "appeals_open_queue_index" on "appeals" ("org_id", ("type" = 'emergency') desc, coalesce("response_due_at", "resolution_due_at"), "number") where "status" in ('new', 'assigned', 'waiting')` },
     { name: 'appeals_closed_index', expression: `create index "appeals_closed_index" on "appeals" ("org_id", "closed_at" desc, "number" desc) where "status" = 'closed'` },
     { name: 'appeals_answered_index', expression: `create index "appeals_answered_index" on "appeals" ("resolved_at") where "status" = 'answered'` },
     { name: 'appeals_assignee_open_index', expression: `create index "appeals_assignee_open_index" on "appeals" ("assignee_id") where "status" in ('new', 'assigned', 'waiting')` },
