@@ -2,9 +2,7 @@ import { Router } from 'express';
 import type { Database } from '../core/infra/database/database.ts';
 import { checkFileRef, loadDocumentFile } from '../core/documents/index.ts';
 import { isUuid, type Clock } from '../core/shared/index.ts';
-
-/** Types a browser may show inline; anything else downloads, so a resident's upload never runs as a page. */
-const INLINE = new Set(['application/pdf', 'image/jpeg', 'image/png', 'image/webp']);
+import { sendStoredFile } from './send-file.ts';
 
 /**
  * `GET /files/:orgId/:fileId?e=&s=`: a conversation file (a PDF statement sent in a chat). The link carries its own
@@ -25,15 +23,7 @@ export function filesRoutes(deps: { db: Database; clock: Clock; secretKey: strin
       res.status(404).type('text/plain').send('not found');
       return;
     }
-    const inline = INLINE.has(file.mime);
-    res.set({
-      'Content-Type': inline ? file.mime : 'application/octet-stream',
-      'Content-Disposition': `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.name)}`,
-      'Cache-Control': 'private, no-store',
-      'Content-Security-Policy': "default-src 'none'; sandbox",
-      'Referrer-Policy': 'no-referrer',
-    });
-    res.send(file.data);
+    sendStoredFile(res, file);
   });
   return router;
 }

@@ -3,6 +3,7 @@ import { appealCard, cardOptions, isAppealFile, markNotificationsRead } from '..
 import { loadDocumentFile } from '../../core/documents/index.ts';
 import type { AppError } from '../../core/shared/index.ts';
 import type { AdminDeps } from '../deps.ts';
+import { sendStoredFile } from '../../web/send-file.ts';
 import { pageProps, sendPage } from '../render.tsx';
 import { locals, requireRole, requireStaff } from '../session.ts';
 import { AppealCardPage } from '../views/appeal-card.tsx';
@@ -41,10 +42,6 @@ export async function showCard(res: Response, deps: AdminDeps, appealId: string,
     errors={extra.errors} values={extra.values} done={extra.done} />, extra.status ?? 200);
 }
 
-
-/** Types a browser may show inline; anything else downloads (web/files.routes.ts keeps the same rule). */
-const INLINE = new Set(['application/pdf', 'image/jpeg', 'image/png', 'image/webp', 'image/gif']);
-
 /** The appeal's card and its attachments, for every staff role (the files only through a message of this appeal). */
 export function appealCardRoutes(router: Router, deps: AdminDeps): void {
   router.get(`${APPEALS_PAGE}/:appealId`, requireStaff, readers, (req, res) => showCard(res, deps, String(req.params.appealId), { done: doneOf(req.query.done) }));
@@ -55,16 +52,7 @@ export function appealCardRoutes(router: Router, deps: AdminDeps): void {
     const fileId = String(req.params.fileId);
     const file = await deps.db.withTenant(orgId, async (em) => ((await isAppealFile(em, orgId, appealId, fileId)) ? loadDocumentFile(em, orgId, fileId) : null));
     if (!file) return notFound(res);
-    const inline = INLINE.has(file.mime);
-    res.set({
-      'Content-Type': inline ? file.mime : 'application/octet-stream',
-      'Content-Disposition': `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.name)}`,
-      // A resident's file never runs as a page of the admin origin.
-      'Content-Security-Policy': "default-src 'none'; img-src 'self'; sandbox",
-      'X-Content-Type-Options': 'nosniff',
-      'Cache-Control': 'private, no-store',
-    });
-    res.send(file.data);
+    sendStoredFile(res, file);
   });
 
 }
