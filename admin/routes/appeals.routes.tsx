@@ -57,14 +57,17 @@ export function appealsRoutes(router: Router, deps: AdminDeps): void {
       res.type('html').send(render(<InboxList t={l.t} rows={list.rows} total={list.total} filters={filters} now={now} locale={l.locale} />));
       return;
     }
-    const data = await deps.db.withTenant(orgId, async (em) => ({
-      list: await listAppeals(em, orgId, query, now),
-      counts: await inboxCounts(em, orgId, userId),
-      buildings: await buildingOptions(em, orgId),
-      staff: await staffOptions(em, orgId),
-      notices: await unreadNotifications(em, orgId, userId),
-      duty: await staffDuty(em, orgId, userId),
-    }));
+    const data = await deps.db.withTenant(orgId, async (em) => {
+      const counts = await inboxCounts(em, orgId, userId);
+      return {
+        counts,
+        list: await listAppeals(em, orgId, query, now, counts),
+        buildings: await buildingOptions(em, orgId),
+        staff: await staffOptions(em, orgId),
+        notices: await unreadNotifications(em, orgId, userId),
+        duty: await staffDuty(em, orgId, userId),
+      };
+    });
     sendPage(res, <InboxPage {...pageProps(res)} filters={filters} counts={data.counts} rows={data.list.rows} total={data.list.total} now={now}
       buildings={data.buildings} assignees={data.staff} notices={data.notices} duty={data.duty} done={doneOf(req.query.done)} />);
   });

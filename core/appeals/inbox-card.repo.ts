@@ -5,7 +5,8 @@ import type { AppealAuthor, AppealEventKind } from './appeals.entity.ts';
 import { stateOf } from './appeal-record.ts';
 import { loadWorkCalendar } from './appeal-settings.repo.ts';
 import { clockViews, type ClockView } from './inbox-clock.calc.ts';
-import { dateOf, staffOptions, type InboxRow, type Named, type StaffOption } from './inbox.repo.ts';
+import { dateOf, type InboxRow } from './inbox.repo.ts';
+import { staffOptions, type Named, type StaffOption } from './inbox-staff.repo.ts';
 
 export type CardAppeal = Omit<InboxRow, 'snippet' | 'clock'> & {
   readonly text: string;

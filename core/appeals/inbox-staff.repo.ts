@@ -61,3 +61,21 @@ export async function setMyDuty(em: Em, orgId: string, userId: string, onDuty: b
     'update team_members set on_duty = ? where org_id = ? and user_id = ? and on_duty <> ? returning team_id', [onDuty, orgId, userId, onDuty]);
   return rows.length;
 }
+
+export type Named = { readonly id: string; readonly name: string };
+export type StaffOption = Named & { readonly role: string };
+
+/** The organisation's active staff, for «assignee» filters and selects. */
+export async function staffOptions(em: Em, orgId: string): Promise<StaffOption[]> {
+  const rows = await em.execute<{ id: string; full_name: string; role: string }[]>(
+    `select u.id, u.full_name, m.role from memberships m join users u on u.id = m.user_id
+     where m.org_id = ? and m.active and u.active order by u.full_name, u.id`, [orgId]);
+  return rows.map((r) => ({ id: r.id, name: r.full_name, role: r.role }));
+}
+
+/** Buildings to filter by, by address; null when there are more than `limit` (the page offers a search instead). */
+export async function buildingOptions(em: Em, orgId: string, limit = 500): Promise<Named[] | null> {
+  const rows = await em.execute<{ id: string; address: string }[]>(
+    'select id, address from buildings where org_id = ? order by address, id limit ?', [orgId, limit + 1]);
+  return rows.length > limit ? null : rows.map((r) => ({ id: r.id, name: r.address }));
+}

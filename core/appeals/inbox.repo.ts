@@ -117,7 +117,11 @@ const LIST_COLUMNS = `a.id, a.org_id, a.number, a.type, a.category, a.status, a.
 type Row = Record<string, unknown>;
 
 /** One page of a queue and its total (stopped at INBOX_COUNT_CAP + 1, which means «more»). */
-export async function listAppeals(em: Em, orgId: string, q: InboxQuery, now: Date): Promise<{ rows: InboxRow[]; total: number }> {
+/** No filter narrows the queue: its size is the tab's count (inboxCounts), which the page has read already. */
+export const isUnfiltered = (q: InboxQuery): boolean => !q.type && !q.buildingId && !q.address && !q.assignee && !q.breach;
+
+/** `counts`: the queue sizes the caller read in this transaction; an unfiltered queue's total is taken from them. */
+export async function listAppeals(em: Em, orgId: string, q: InboxQuery, now: Date, counts?: InboxCounts): Promise<{ rows: InboxRow[]; total: number }> {
   const where = whereOf(orgId, q, now);
   const order = ORDER[q.queue];
   const rows = await em.execute<Row[]>(
@@ -126,10 +130,12 @@ export async function listAppeals(em: Em, orgId: string, q: InboxQuery, now: Dat
        left join users u on u.id = a.assignee_id
        left join accounts ac on ac.org_id = a.org_id and ac.id = a.account_id
      order by ${order}`, [...where.params, q.limit, q.offset]);
-  const unfiltered = !q.type && !q.buildingId && !q.address && !q.assignee && !q.breach && (q.queue === 'closed' || q.queue === 'all');
-  const [counted] = unfiltered
-    ? await em.execute<{ n: number }[]>(`select ${q.queue === 'all' ? ALL_SQL : CLOSED_SQL} as n`, q.queue === 'all' ? [orgId] : [orgId, orgId])
-    : await em.execute<{ n: number }[]>(`select count(*)::int as n from (select 1 from appeals a where ${where.sql} limit ${INBOX_COUNT_CAP + 1}) x`, where.params);
+  const known = counts && isUnfiltered(q) ? counts[q.queue] : undefined;
+  const unfiltered = isUnfiltered(q) && (q.queue === 'closed' || q.queue === 'all');
+  const [counted] = known !== undefined ? [{ n: known }]
+    : unfiltered
+      ? await em.execute<{ n: number }[]>(`select ${q.queue === 'all' ? ALL_SQL : CLOSED_SQL} as n`, q.queue === 'all' ? [orgId] : [orgId, orgId])
+      : await em.execute<{ n: number }[]>(`select count(*)::int as n from (select 1 from appeals a where ${where.sql} limit ${INBOX_COUNT_CAP + 1}) x`, where.params);
   const cal = rows.length ? await loadWorkCalendar(em, orgId) : null;
   return { rows: rows.map((r) => inboxRow(r, now, cal!)), total: Number(counted?.n ?? 0) };
 }
@@ -154,12 +160,9 @@ function inboxRow(r: Row, now: Date, cal: WorkCalendar): InboxRow {
 export type InboxCounts = Readonly<Record<InboxQueue, number>>;
 
 /**
- * The size of every queue in two index reads: the open and answered appeals (a few thousand, the partial index of
- * unclosed appeals) counted at once, and the closed ones up to the cap.
- */
-/**
- * Numbers run per organisation without gaps (fileAppeal), so the highest number is how many appeals there are: the
- * closed ones are that minus those not closed, with no walk over 100 000 closed appeals (an index lookup instead).
+ * Numbers run per organisation without gaps (fileAppeal; appeals are never deleted), so the highest number is how
+ * many appeals there are: the closed ones are that minus those not closed, with no walk over 100 000 closed appeals.
+ * The size of every queue thus takes one statement over the few thousand unclosed appeals and one index lookup.
  */
 const ALL_SQL = `(select coalesce(max(number), 0) from appeals where org_id = ?)::int`;
 const CLOSED_SQL = `(${ALL_SQL} - (select count(*) from appeals where org_id = ? and status in ${OPEN_OR_ANSWERED})::int)`;
@@ -178,22 +181,4 @@ export async function inboxCounts(em: Em, orgId: string, userId: string): Promis
   return {
     open: n('open'), mine: n('mine'), new: n('new'), waiting: n('waiting'), answered: n('answered'), closed, all: n('all'),
   };
-}
-
-export type Named = { readonly id: string; readonly name: string };
-export type StaffOption = Named & { readonly role: string };
-
-/** The organisation's active staff, for «assignee» filters and selects. */
-export async function staffOptions(em: Em, orgId: string): Promise<StaffOption[]> {
-  const rows = await em.execute<{ id: string; full_name: string; role: string }[]>(
-    `select u.id, u.full_name, m.role from memberships m join users u on u.id = m.user_id
-     where m.org_id = ? and m.active and u.active order by u.full_name, u.id`, [orgId]);
-  return rows.map((r) => ({ id: r.id, name: r.full_name, role: r.role }));
-}
-
-/** Buildings to filter by, by address; null when there are more than `limit` (the page offers a search instead). */
-export async function buildingOptions(em: Em, orgId: string, limit = 500): Promise<Named[] | null> {
-  const rows = await em.execute<{ id: string; address: string }[]>(
-    'select id, address from buildings where org_id = ? order by address, id limit ?', [orgId, limit + 1]);
-  return rows.length > limit ? null : rows.map((r) => ({ id: r.id, name: r.address }));
 }

@@ -40,11 +40,11 @@ export { staffChoices, listTeams, listRules, buildingChoices, BUILDING_CHOICES, 
 export type { StaffChoice, TeamView, TeamMemberView, RuleView, PolicyLine, PolicySource, AppealSettingsView, CannedView } from './settings-read.ts';
 export { parseClock, formatClock, readWeek, workdayMinutes, isChatId, calendarYear } from './settings-form.calc.ts';
 export type { DayHoursText, WeekProblem, OwnDay, CalendarRow } from './settings-form.calc.ts';
-export { INBOX_QUEUES, INBOX_COUNT_CAP, listAppeals, inboxCounts, staffOptions, buildingOptions } from './inbox.repo.ts';
-export type { InboxQueue, InboxQuery, InboxRow, InboxCounts, Named, StaffOption } from './inbox.repo.ts';
+export { INBOX_QUEUES, INBOX_COUNT_CAP, listAppeals, inboxCounts, isUnfiltered } from './inbox.repo.ts';
+export type { InboxQueue, InboxQuery, InboxRow, InboxCounts } from './inbox.repo.ts';
 export { appealCard, cardOptions, cannedText, isAppealFile } from './inbox-card.repo.ts';
 export type { AppealCard, CardAppeal, CardMessage, CardEvent, CardFile, CardOptions, CannedOption } from './inbox-card.repo.ts';
-export { unreadNotifications, markNotificationsRead, staffDuty, setMyDuty } from './inbox-staff.repo.ts';
-export type { StaffNotice } from './inbox-staff.repo.ts';
+export { unreadNotifications, markNotificationsRead, staffDuty, setMyDuty, staffOptions, buildingOptions } from './inbox-staff.repo.ts';
+export type { StaffNotice, Named, StaffOption } from './inbox-staff.repo.ts';
 export { clockViews, currentClock } from './inbox-clock.calc.ts';
 export type { ClockView, ClockPhase } from './inbox-clock.calc.ts';
