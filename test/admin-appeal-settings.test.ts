@@ -157,6 +157,17 @@ describe('deadlines', () => {
     expect(res.text).toContain('целое число минут');
   });
 
+  it('sets after how many days an answered appeal closes by itself, and names the field of a bad value', async () => {
+    const bad = await browser.post(`${S}/sla/auto-close`, { autoCloseDays: '0' });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toMatch(/id="f-autoCloseDays"[^>]*aria-invalid="true"/);
+    expect(bad.text).toContain('от 1 до 90');
+    expect((await browser.post(`${S}/sla/auto-close`, { autoCloseDays: '3' })).status).toBe(303);
+    const [row] = await test.db.withTenant(north.orgId, (em) => em.execute<{ auto_close_days: number }[]>('select auto_close_days from appeal_settings where org_id = ?', [north.orgId]));
+    expect(Number(row!.auto_close_days)).toBe(3);
+    expect((await browser.get(`${S}/sla`)).text).toMatch(/id="f-autoCloseDays"[^>]*value="3"/);
+  });
+
   it('moves a business deadline when tomorrow becomes a holiday, and records sla_recomputed', async () => {
     const { id } = await file('question', MONDAY_10);
     expect(iso((await appeal(id)).response_due_at)).toBe('2026-12-01T07:00:00.000Z'); // one working day: Tuesday 10:00

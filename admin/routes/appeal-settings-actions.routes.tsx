@@ -1,6 +1,6 @@
 import type { Request, Response, Router } from 'express';
 import {
-  addMember, addRule, createCanned, createTeam, deleteCanned, deleteRule, deleteTeam, moveRule, removeCalendarDay, removeMember, resetPolicy,
+  addMember, addRule, createCanned, createTeam, deleteCanned, deleteRule, deleteTeam, moveRule, removeCalendarDay, removeMember, resetPolicy, saveAutoClose,
   saveDispatcher, savePolicy, saveWorkingWeek, setCalendarDay, setOnDuty, updateCanned, updateTeam, type SettingsActor, type SettingsResult,
 } from '../../core/appeals/index.ts';
 import type { ConnectionView } from '../../core/conversations/index.ts';
@@ -88,6 +88,8 @@ export function appealSettingsActions(router: Router, deps: AdminDeps, show: Sho
     run: ({ tx, s, values: v }) => tx((em) => savePolicy(em, s, { type: v.type!, category: v.category!, mode: v.mode!, responseMin: v.responseMin!, resolutionMin: v.resolutionMin! })) });
   action({ path: `${pagePath('sla')}/reset`, page: 'sla', fields: ['type', 'category'], form: (_req, v) => `${policyForm(v.type!, v.category!)}-wrap`,
     run: ({ tx, s, values: v }) => tx((em) => resetPolicy(em, s, { type: v.type!, category: v.category! })) });
+  action({ path: `${pagePath('sla')}/auto-close`, page: 'sla', fields: ['autoCloseDays'], form: () => 'auto-close',
+    run: ({ tx, s, values: v }) => tx((em) => saveAutoClose(em, s, { days: v.autoCloseDays! })) });
 
   action({ path: `${CALENDAR}/week`, page: 'calendar', fields: WEEK_FIELDS, form: () => 'week',
     run: ({ tx, s, values }) => tx((em) => saveWorkingWeek(em, s, weekDays(values))) });

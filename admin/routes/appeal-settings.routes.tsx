@@ -57,7 +57,7 @@ export function appealSettingsRoutes(router: Router, deps: AdminDeps): void {
       case 'sla': {
         const [policies, settings] = await read(async (em) => [await listPolicies(em, orgId), await appealSettings(em, orgId)] as const);
         if (!settings) return notFound(res);
-        return sendPage(res, <SlaPage {...p} policies={policies} workday={workdayMinutes(settings.week)} />, status);
+        return sendPage(res, <SlaPage {...p} policies={policies} workday={workdayMinutes(settings.week)} autoCloseDays={settings.autoCloseDays} />, status);
       }
       case 'calendar': {
         const [settings, own] = await read(async (em) => [await appealSettings(em, orgId), await ownCalendarDays(em, orgId)] as const);

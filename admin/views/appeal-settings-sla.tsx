@@ -39,7 +39,18 @@ function Policy({ p, line, workday }: { p: SettingsPageProps; line: PolicyLine; 
   );
 }
 
-export function SlaPage(p: SettingsPageProps & { policies: readonly PolicyLine[]; workday: number }) {
+function AutoClose({ p, days }: { p: SettingsPageProps; days: number }) {
+  const { t } = p;
+  const { errors, values } = formState(p.failed, 'auto-close');
+  return (
+    <FormCard p={p} id="auto-close" action={`${SLA}/auto-close`} title={t('appealSettings.autoClose.title')} errors={errors} submit={t('form.save')}>
+      <p class="muted">{t('appealSettings.autoClose.hint')}</p>
+      <Field t={t} name="autoCloseDays" type="number" label={t('appealSettings.autoClose.days')} value={values?.autoCloseDays ?? days} errors={errors} inputmode="numeric" />
+    </FormCard>
+  );
+}
+
+export function SlaPage(p: SettingsPageProps & { policies: readonly PolicyLine[]; workday: number; autoCloseDays: number }) {
   const { t } = p;
   return (
     <SettingsShell p={p} page="sla">
@@ -59,6 +70,7 @@ export function SlaPage(p: SettingsPageProps & { policies: readonly PolicyLine[]
           )}
         </div>
       ))}
+      <AutoClose p={p} days={p.autoCloseDays} />
     </SettingsShell>
   );
 }

@@ -31,7 +31,7 @@ export type { OutreachDeps } from './outreach.ts';
 export { recomputeOpenAppeals } from './recompute.ts';
 export { slaReport, REPORT_GROUPINGS } from './reports.repo.ts';
 export type { ReportGrouping, SlaReport, SlaReportQuery, SlaReportRow } from './reports.repo.ts';
-export { savePolicy, resetPolicy, saveWorkingWeek, setCalendarDay, removeCalendarDay, saveDispatcher } from './settings.service.ts';
+export { savePolicy, resetPolicy, saveWorkingWeek, setCalendarDay, removeCalendarDay, saveDispatcher, saveAutoClose } from './settings.service.ts';
 export type { SettingsActor, SettingsResult, PolicyInput, DispatchBot } from './settings.service.ts';
 export { createTeam, updateTeam, deleteTeam, addMember, removeMember, setOnDuty } from './settings-teams.ts';
 export { addRule, deleteRule, moveRule, createCanned, updateCanned, deleteCanned } from './settings-rules.ts';

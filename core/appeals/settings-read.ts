@@ -82,15 +82,21 @@ export async function listPolicies(em: Em, orgId: string): Promise<PolicyLine[]>
 export type AppealSettingsView = {
   readonly week: WorkingWeek; readonly weekIsDefault: boolean; readonly timeZone: string;
   readonly dispatcherConnectionId: string | null; readonly dispatcherChatId: string | null;
+  /** Days after which an answered appeal closes by itself. */
+  readonly autoCloseDays: number;
 };
 
+/** Without a settings row (or its own value) answered appeals close after a week. */
+export const DEFAULT_AUTO_CLOSE_DAYS = 7;
+
 export async function appealSettings(em: Em, orgId: string): Promise<AppealSettingsView | null> {
-  const [row] = await em.execute<{ tz: string; week: WorkingWeek | string | null; connection_id: string | null; chat_id: string | null }[]>(
-    `select o.time_zone as tz, s.working_week as week, s.dispatcher_connection_id as connection_id, s.dispatcher_chat_id as chat_id
+  const [row] = await em.execute<{ tz: string; week: WorkingWeek | string | null; connection_id: string | null; chat_id: string | null; auto_close_days: number | null }[]>(
+    `select o.time_zone as tz, s.working_week as week, s.dispatcher_connection_id as connection_id, s.dispatcher_chat_id as chat_id, s.auto_close_days
      from organizations o left join appeal_settings s on s.org_id = o.id where o.id = ?`, [orgId]);
   if (!row) return null;
   const week = (typeof row.week === 'string' ? JSON.parse(row.week) : row.week) as WorkingWeek | null;
-  return { week: week ?? DEFAULT_WEEK, weekIsDefault: week === null, timeZone: row.tz, dispatcherConnectionId: row.connection_id, dispatcherChatId: row.chat_id };
+  return { week: week ?? DEFAULT_WEEK, weekIsDefault: week === null, timeZone: row.tz, dispatcherConnectionId: row.connection_id, dispatcherChatId: row.chat_id,
+    autoCloseDays: row.auto_close_days === null ? DEFAULT_AUTO_CLOSE_DAYS : Number(row.auto_close_days) };
 }
 
 export async function ownCalendarDays(em: Em, orgId: string): Promise<OwnDay[]> {

@@ -149,3 +149,14 @@ export async function saveDispatcher(em: Em, s: SettingsActor, input: { connecti
   });
   return done;
 }
+
+/** Answered appeals close by themselves after this many days without the resident writing (1 to 90; 7 by default). */
+export async function saveAutoClose(em: Em, s: SettingsActor, input: { days: string }): Promise<SettingsResult> {
+  const days = /^\d{1,2}$/.test(input.days.trim()) ? Number(input.days.trim()) : NaN;
+  if (!(days >= 1 && days <= 90)) return refuse('APPEALS.AUTO_CLOSE_INVALID', 'autoCloseDays');
+  await ensureSettingsRow(em, s);
+  const [before] = await em.execute<{ auto_close_days: number }[]>('select auto_close_days from appeal_settings where org_id = ? for update', [s.orgId]);
+  await em.execute('update appeal_settings set auto_close_days = ?, updated_at = ? where org_id = ?', [days, s.now, s.orgId]);
+  audit(em, s, 'autoClose', { type: 'appeal_settings', id: s.orgId }, { autoCloseDays: [before ? Number(before.auto_close_days) : null, days] });
+  return done;
+}
