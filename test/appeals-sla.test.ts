@@ -197,5 +197,18 @@ describe('escalation', () => {
     expect([t.response_met, iso(t.next_check_at)]).toEqual([true, at(24).toISOString()]);
     const [note] = await sql<{ user_id: string; kind: string }>(`select user_id, kind from staff_notifications where appeal_id = ? and kind = 'emergency'`, [taken.id]);
     expect(note!.user_id).toBe(staff['Глеб']);
+    // Nobody on duty in the general team and no lead: the administrators hear of the emergency at once (none are admins here).
+    expect(await sql(`select 1 from staff_notifications where appeal_id = ? and kind = 'emergency'`, [alone.id])).toHaveLength(0);
+  });
+
+  it('tells the team lead of an emergency nobody on duty could take, as soon as it is filed', async () => {
+    const teamId = randomUUID();
+    await sql(`insert into teams (id, org_id, name, lead_id, created_at) values (?, ?, 'Ночная смена', ?, now())`, [teamId, org.orgId, staff['Лида']]);
+    await sql('insert into team_members (team_id, user_id, org_id, on_duty) values (?, ?, ?, false)', [teamId, staff['Вера'], org.orgId]);
+    await sql(`insert into routing_rules (id, org_id, position, type, category, team_id, auto_assign) values (?, ?, 0, 'emergency', 'lift', ?, true)`, [randomUUID(), org.orgId, teamId]);
+    const lift = await file({ type: 'emergency', category: 'lift', now: T });
+    const notes = await sql<{ user_id: string }>(`select user_id from staff_notifications where appeal_id = ? and kind = 'emergency'`, [lift.id]);
+    expect(notes.map((n) => n.user_id)).toEqual([staff['Лида']]);
+    expect((await one(lift.id)).assignee_id).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import type { Em } from '../infra/database/database.ts';
 import { err, isUuid, ok, type Result } from '../shared/index.ts';
 import type { AppealType } from './appeals.entity.ts';
 import { applyClockEvent, type ClockEvent } from './appeal-clocks.calc.ts';
-import { addEvent, addMessage, lockAppeal, notifyStaff, saveAppeal, type AppealState } from './appeal-record.ts';
+import { addEvent, addMessage, escalationTargets, lockAppeal, notifyStaff, saveAppeal, type AppealState } from './appeal-record.ts';
 import { loadPolicies, loadWorkCalendar, routeAppeal } from './appeal-settings.repo.ts';
 import { queueDelivery, queueNotifications } from './effects.ts';
 import { pickPolicy } from './sla-policy.calc.ts';
@@ -42,9 +42,10 @@ export async function startAppeal(em: Em, filed: AppealState, now: Date): Promis
   await saveAppeal(em, appeal, cal, now);
   if (route.teamId) await addEvent(em, { orgId: filed.orgId, appealId: filed.id, kind: 'routed', data: { teamId: route.teamId }, now });
   if (route.assigneeId) await addEvent(em, { orgId: filed.orgId, appealId: filed.id, kind: 'assigned', data: { assigneeId: route.assigneeId, auto: true }, now });
-  const told = await notifyStaff(em, {
-    orgId: filed.orgId, appealId: filed.id, kind: filed.type === 'emergency' ? 'emergency' : 'assigned', userIds: [route.assigneeId], now,
-  });
+  // An emergency nobody on duty could take goes to the team's lead (else the administrators) at once, not at 5 minutes.
+  const emergency = filed.type === 'emergency';
+  const userIds = route.assigneeId ? [route.assigneeId] : emergency ? await escalationTargets(em, filed.orgId, route.teamId) : [];
+  const told = await notifyStaff(em, { orgId: filed.orgId, appealId: filed.id, kind: emergency ? 'emergency' : 'assigned', userIds, now });
   await queueNotifications(em, filed.orgId, told, now);
 }
 
