@@ -8,7 +8,7 @@ import type { T } from '../i18n.ts';
 import { pageProps, sendPage } from '../render.tsx';
 import { locals, requireRole, requireStaff } from '../session.ts';
 import {
-  APPEAL_REPORT_READERS, APPEAL_REPORTS_PAGE, AppealReportsPage, durationText, FIGURE_COLUMNS, groupLabel, ratingText, shareText, type ReportForm,
+  APPEAL_REPORT_READERS, APPEAL_REPORTS_PAGE, AppealReportsPage, FIGURE_COLUMNS, groupLabel, ratingText, shareText, type ReportForm,
 } from '../views/appeal-reports.tsx';
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim().slice(0, 40) : '');

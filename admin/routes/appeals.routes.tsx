@@ -1,4 +1,4 @@
-import type { Response, Router } from 'express';
+import type { Router } from 'express';
 import { render } from 'preact-render-to-string';
 import {
   APPEAL_TYPES, INBOX_COUNT_CAP, INBOX_QUEUES, buildingOptions, inboxCounts, listAppeals, markNotificationsRead,

@@ -59,16 +59,17 @@ export async function saveAppealAttachment(
   return ok(await saveDocumentFile(em, orgId, { kind: 'attachment', name: file.name || 'file', mime: checked.value.mime, data: file.data }, now));
 }
 
-export type ResidentAppeal = {
+/** What names an appeal wherever it is listed: for the resident («мои обращения») and in the staff inbox. */
+export type AppealHeading = {
   readonly id: string;
   readonly number: number;
   readonly type: AppealType;
   readonly category: string | null;
   readonly status: AppealStatus;
   readonly urgent: boolean;
-  readonly text: string;
-  readonly createdAt: Date;
 };
+
+export type ResidentAppeal = AppealHeading & { readonly text: string; readonly createdAt: Date };
 
 /** A resident's appeals, latest first («мои обращения»). */
 export async function residentAppeals(em: Em, orgId: string, personId: string, limit = 20): Promise<ResidentAppeal[]> {

@@ -1,8 +1,9 @@
 import type { Em } from '../infra/database/database.ts';
 import { isUuid } from '../shared/index.ts';
-import type { AppealStatus, AppealType } from './appeals.entity.ts';
+import type { AppealType } from './appeals.entity.ts';
 import { ESCALATION } from './appeal-clocks.calc.ts';
 import { stateOf } from './appeal-record.ts';
+import type { AppealHeading } from './appeals.service.ts';
 import { loadWorkCalendar } from './appeal-settings.repo.ts';
 import { clockViews, currentClock, type ClockView } from './inbox-clock.calc.ts';
 import type { WorkCalendar } from './work-calendar.calc.ts';
@@ -36,13 +37,7 @@ export type InboxQuery = {
   readonly offset: number;
 };
 
-export type InboxRow = {
-  readonly id: string;
-  readonly number: number;
-  readonly type: AppealType;
-  readonly category: string | null;
-  readonly status: AppealStatus;
-  readonly urgent: boolean;
+export type InboxRow = AppealHeading & {
   /** The first 80 characters of the resident's words (with «…» when there is more). */
   readonly snippet: string;
   readonly address: string | null;
