@@ -20,7 +20,7 @@ import { residentsRoutes } from './routes/residents.routes.tsx';
 import { appealSettingsRoutes } from './routes/appeal-settings.routes.tsx';
 import { appealReportsRoutes } from './routes/appeal-reports.routes.tsx';
 import { appealsRoutes } from './routes/appeals.routes.tsx';
-import { appealUploadGate } from './routes/appeal-upload.ts';
+import { isReplyUpload } from './routes/appeal-upload.ts';
 import { isMultipartUpload } from './routes/registry-upload.ts';
 import { notFound } from './routes/not-found.tsx';
 
@@ -51,10 +51,9 @@ export function makeAdminRouter(deps: AdminDeps): Router {
     res.set('Cache-Control', 'public, max-age=3600').sendFile(path.join(STATIC, file), (e) => { if (e && !res.headersSent) res.status(404).end(); });
   });
   const csrf = verifyCsrf(deps);
-  // The registry upload is multipart: its handler runs this same check on the form's token (registry-upload.ts).
-  const csrfUnlessUpload: RequestHandler = (req, res, next) => (isMultipartUpload(req) ? next() : csrf(req, res, next));
-  // An appeal reply with attachments is multipart too: read (its token checked first) before the check below sees it.
-  router.use(appealUploadGate(deps));
+  // The registry upload and an appeal reply with files are multipart: their handlers run this same check on the
+  // form's token before keeping a byte (registry-upload.ts, appeal-upload.ts).
+  const csrfUnlessUpload: RequestHandler = (req, res, next) => (isMultipartUpload(req) || isReplyUpload(req) ? next() : csrf(req, res, next));
   router.use('/admin', express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 600 }), loadSession(deps), csrfUnlessUpload, (_req, res, next) => {
     // A strict policy: scripts and styles only from our own files; no framing; forms post only to us.
     res.set('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");

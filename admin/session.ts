@@ -90,6 +90,18 @@ export function verifyCsrf(deps: SessionDeps): RequestHandler {
   };
 }
 
+/**
+ * A multipart form's token, checked by the router's own check (`csrf`) before any file of the form is kept: the
+ * token (the form's `_csrf` field, or undefined to rely on the X-CSRF-Token header) is put where the check reads
+ * it. On failure the check has answered 403 itself.
+ */
+export function csrfPasses(req: Request, res: Response, csrf: RequestHandler, token: string | undefined): boolean {
+  (req as { body?: unknown }).body = token === undefined ? {} : { _csrf: token };
+  let passed = false;
+  void csrf(req, res, () => { passed = true; });
+  return passed;
+}
+
 const preOf = (req: Request, deps: SessionDeps) => parseCookies(req.get('cookie') ?? '')[cookieNames(deps.secure).pre] ?? '';
 
 /** Pages for signed-in staff: others go to the sign-in page (GET) or get 401. */

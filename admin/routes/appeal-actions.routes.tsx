@@ -8,11 +8,11 @@ import type { Em } from '../../core/infra/database/database.ts';
 import { AppError, type ErrorCode, type Result } from '../../core/shared/index.ts';
 import type { AdminDeps } from '../deps.ts';
 import { field } from '../render.tsx';
-import { requireRole, requireStaff } from '../session.ts';
+import { requireRole, requireStaff, verifyCsrf } from '../session.ts';
 import { MAX_REPLY_FILES } from '../views/appeal-actions.tsx';
 import { appealPath, APPEALS_PAGE } from '../views/appeals-parts.tsx';
 import { ANSWERING, orgIdOf, showCard, userIdOf } from './appeal-card.routes.tsx';
-import { uploadOf } from './appeal-upload.ts';
+import { readReplyUpload, uploadOf } from './appeal-upload.ts';
 import { notFound } from './not-found.tsx';
 
 const answering = requireRole(...ANSWERING);
@@ -94,8 +94,10 @@ const VALUES = ['text', 'cannedId', 'then', 'note', 'teamId', 'assigneeId', 'typ
  * beside its field.
  */
 export function appealActionRoutes(router: Router, deps: AdminDeps): void {
+  // A reply with files is multipart: read here, once the staff member may answer (others' bodies stay unread).
+  const upload = readReplyUpload(verifyCsrf(deps));
   for (const [name, run] of Object.entries(ACTIONS)) {
-    router.post(`${APPEALS_PAGE}/:appealId/${name}`, requireStaff, answering, async (req, res) => {
+    router.post(`${APPEALS_PAGE}/:appealId/${name}`, requireStaff, answering, ...(name === 'reply' ? [upload] : []), async (req, res) => {
       const orgId = orgIdOf(res);
       const appealId = String(req.params.appealId);
       const actor: Actor = { orgId, userId: userIdOf(res), now: deps.clock.now() };

@@ -1,8 +1,7 @@
 import busboy from 'busboy';
-import { parse as parseCookies } from 'cookie';
 import type { Request, RequestHandler, Response } from 'express';
 import { MAX_FILE_BYTES } from '../../core/documents/index.ts';
-import { cookieNames, loadSession, locals, verifyCsrf, type SessionDeps } from '../session.ts';
+import { csrfPasses } from '../session.ts';
 import { MAX_REPLY_FILES as MAX_FILES } from '../views/appeal-actions.tsx';
 
 /** A staff reply with attachments: the one appeal form sent as multipart. */
@@ -16,32 +15,24 @@ const uploads = new WeakMap<Request, ReplyUpload>();
 /** The files of a multipart reply (none for an ordinary form). */
 export const uploadOf = (req: Request): ReplyUpload => uploads.get(req) ?? { files: [], tooMany: false };
 
-const isReplyUpload = (req: Request) =>
+/** A reply that carries files: the router leaves its body unread and its CSRF check to readReplyUpload. */
+export const isReplyUpload = (req: Request): boolean =>
   req.method === 'POST' && REPLY_PATH.test(req.originalUrl.split('?')[0]!) && /^multipart\/form-data/i.test(req.get('content-type') ?? '');
 
 /**
- * Reads a multipart reply before the admin router's CSRF check, which sees only urlencoded bodies: the session is
- * resolved, the form's `_csrf` (its first field) is checked with that same check before a byte of a file is kept,
- * and the fields become `req.body`, so the router checks the token again as for any form. Only staff who may
- * answer get this far; anyone else's body stays unread and the router refuses it (no token: 403).
+ * Reads a multipart reply in the reply route, after the staff member and their role are known (like the registry
+ * upload): the form's `_csrf` (its first field) goes through the router's own check before a byte of a file is
+ * kept, and the fields become `req.body`. An ordinary form passes untouched (the router has checked it).
  */
-export function appealUploadGate(deps: SessionDeps): RequestHandler {
-  const session = loadSession(deps);
-  const csrf = verifyCsrf(deps);
-  const sessionCookie = cookieNames(deps.secure).session;
+export function readReplyUpload(csrf: RequestHandler): RequestHandler {
   return (req, res, next) => {
-    // Without a session there is nothing to read the body for: the router refuses it as it is.
-    if (!isReplyUpload(req) || !parseCookies(req.get('cookie') ?? '')[sessionCookie]) return next();
-    Promise.resolve(session(req, res, () => {
-      const role = locals(res).staff?.current?.role;
-      if (role !== 'admin' && role !== 'operator') return next();
-      receive(req, res, csrf).then((got) => {
-        if (!got) return;
-        uploads.set(req, got.upload);
-        (req as { body?: unknown }).body = got.fields;
-        next();
-      }, next);
-    })).catch(next);
+    if (!isReplyUpload(req)) return next();
+    receive(req, res, csrf).then((got) => {
+      if (!got) return;
+      uploads.set(req, got.upload);
+      (req as { body?: unknown }).body = got.fields;
+      next();
+    }, next);
   };
 }
 
@@ -58,9 +49,7 @@ function receive(req: Request, res: Response, csrf: RequestHandler): Promise<Rec
     let tooMany = false;
     let accepted = 0;
     const check = (token: string | undefined): boolean => {
-      (req as { body?: unknown }).body = token === undefined ? {} : { _csrf: token };
-      let passed = false;
-      csrf(req, res, () => { passed = true; });
+      const passed = csrfPasses(req, res, csrf, token);
       if (!passed) {
         refused = true;
         req.unpipe();

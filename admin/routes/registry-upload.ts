@@ -2,6 +2,7 @@ import busboy from 'busboy';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Readable } from 'node:stream';
 import type { FileContent, StoredFileResult } from '../../core/registries/index.ts';
+import { csrfPasses } from '../session.ts';
 
 export const UPLOAD_PATH = '/admin/registries/upload';
 
@@ -65,9 +66,7 @@ export function receiveUpload(req: Request, res: Response, csrf: RequestHandler,
     // Runs the router's CSRF check once at most: it answers 403 itself, and a second answer would throw.
     const check = (token: string | undefined): boolean => {
       if (settled) return false;
-      (req as { body?: unknown }).body = token === undefined ? {} : { _csrf: token };
-      let passed = false;
-      csrf(req, res, () => { passed = true; });
+      const passed = csrfPasses(req, res, csrf, token);
       if (!passed) settle({ kind: 'refused' });
       return passed;
     };
