@@ -1,6 +1,6 @@
 import { APPEAL_TYPES, EMERGENCY_CATEGORIES, MAX_APPEAL_TEXT, REPLY_THEN, type AppealCard, type CardOptions } from '../../core/appeals/index.ts';
 import type { T } from '../i18n.ts';
-import { Select, type FormErrors } from './components.tsx';
+import { PostButton, Select, type FormErrors } from './components.tsx';
 import { CsrfField, type PageProps } from './layout.tsx';
 import { appealPath } from './appeals-parts.tsx';
 
@@ -25,16 +25,6 @@ function TextArea({ t, name, label, value, errors, rows = 5 }: { t: T; name: str
         aria-describedby={invalid ? `e-${name}` : undefined}>{value ?? ''}</textarea>
       {fieldError(t, errors, name)}
     </div>
-  );
-}
-
-/** A one-button form: take, close, reopen. */
-function Button({ csrf, action, label, kind }: { csrf: string; action: string; label: string; kind?: string }) {
-  return (
-    <form method="post" action={action} class="inline">
-      <CsrfField csrf={csrf} />
-      <button type="submit" class={kind}>{label}</button>
-    </form>
   );
 }
 
@@ -112,9 +102,9 @@ export function AppealActions(p: ActionsProps) {
   return (
     <section class="appeal-actions" aria-label={t('appeals.card.actions')}>
       <div class="actions">
-        {!closed && (a.assigneeId !== me || a.takenAt === null) && <Button csrf={csrf} action={`${path}/take`} label={t('appeals.action.take')} />}
-        {!closed && <Button csrf={csrf} action={`${path}/close`} label={t('appeals.action.close')} kind="secondary" />}
-        {(closed || a.status === 'answered') && <Button csrf={csrf} action={`${path}/reopen`} label={t('appeals.action.reopen')} kind="secondary" />}
+        {!closed && (a.assigneeId !== me || a.takenAt === null) && <PostButton csrf={csrf} action={`${path}/take`} label={t('appeals.action.take')} kind="" />}
+        {!closed && <PostButton csrf={csrf} action={`${path}/close`} label={t('appeals.action.close')} kind="secondary" />}
+        {(closed || a.status === 'answered') && <PostButton csrf={csrf} action={`${path}/reopen`} label={t('appeals.action.reopen')} kind="secondary" />}
       </div>
       {!closed && <ReplyForm {...p} />}
       <form method="post" action={`${path}/note`} class="note" id="note">

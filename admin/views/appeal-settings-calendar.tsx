@@ -1,7 +1,7 @@
 import { CALENDAR_DAY_KINDS, formatClock, type CalendarRow, type WorkingWeek } from '../../core/appeals/index.ts';
 import type { T } from '../i18n.ts';
-import { Field, Select } from './components.tsx';
-import { Checkbox, FormCard, PostButton, SettingsShell, formState, pagePath, type SettingsPageProps } from './appeal-settings.tsx';
+import { Field, PostButton, Select } from './components.tsx';
+import { Checkbox, FormCard, SettingsShell, formState, pagePath, type SettingsPageProps } from './appeal-settings.tsx';
 
 const CALENDAR = pagePath('calendar');
 export const WEEK_FIELDS = [0, 1, 2, 3, 4, 5, 6].flatMap((d) => [`day${d}.start`, `day${d}.end`, `day${d}.off`]);

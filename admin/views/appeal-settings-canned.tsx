@@ -1,6 +1,6 @@
 import type { CannedView } from '../../core/appeals/index.ts';
-import { Field } from './components.tsx';
-import { FormCard, PostButton, SettingsShell, TextArea, formState, pagePath, type SettingsPageProps } from './appeal-settings.tsx';
+import { Field, PostButton } from './components.tsx';
+import { FormCard, SettingsShell, TextArea, formState, pagePath, type SettingsPageProps } from './appeal-settings.tsx';
 
 const CANNED = pagePath('canned');
 /** As long as a reply may be (core/appeals MAX_APPEAL_TEXT). */
@@ -16,7 +16,7 @@ function Canned({ p, c }: { p: SettingsPageProps; c: CannedView }) {
         <Field t={t} name="title" label={t('appealSettings.canned.name')} value={values?.title ?? c.title} errors={errors} maxLength={120} required />
         <TextArea t={t} name="text" label={t('appealSettings.canned.text')} value={values?.text ?? c.text} errors={errors} maxLength={TEXT_MAX} />
       </FormCard>
-      <PostButton csrf={p.csrf} action={`${CANNED}/${c.id}/delete`} label={t('appealSettings.canned.delete')} danger />
+      <PostButton csrf={p.csrf} action={`${CANNED}/${c.id}/delete`} label={t('appealSettings.canned.delete')} kind="danger" />
     </div>
   );
 }

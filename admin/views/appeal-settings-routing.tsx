@@ -1,7 +1,7 @@
 import { APPEAL_TYPES, BUILDING_CHOICES, EMERGENCY_CATEGORIES, type RuleView, type TeamView } from '../../core/appeals/index.ts';
-import { Select } from './components.tsx';
+import { PostButton, Select } from './components.tsx';
 import {
-  Checkbox, FormCard, PostButton, SettingsShell, categoryLabel, formState, pagePath, typeLabel, type SettingsPageProps,
+  Checkbox, FormCard, SettingsShell, categoryLabel, formState, pagePath, typeLabel, type SettingsPageProps,
 } from './appeal-settings.tsx';
 
 const ROUTING = pagePath('routing');

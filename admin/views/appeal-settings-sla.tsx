@@ -1,7 +1,7 @@
 import { SLA_MODES, type PolicyLine, type SlaMode } from '../../core/appeals/index.ts';
 import type { T } from '../i18n.ts';
-import { Field, Select } from './components.tsx';
-import { FormCard, PostButton, SettingsShell, categoryLabel, formState, pagePath, typeLabel, type SettingsPageProps } from './appeal-settings.tsx';
+import { Field, PostButton, Select } from './components.tsx';
+import { FormCard, SettingsShell, categoryLabel, formState, pagePath, typeLabel, type SettingsPageProps } from './appeal-settings.tsx';
 
 const SLA = pagePath('sla');
 export const policyForm = (type: string, category: string) => `sla-${type}-${category || 'all'}`;

@@ -1,7 +1,7 @@
 import type { StaffChoice, TeamView } from '../../core/appeals/index.ts';
 import type { T } from '../i18n.ts';
-import { Field, Select } from './components.tsx';
-import { FormCard, PostButton, SettingsShell, formState, pagePath, type SettingsPageProps } from './appeal-settings.tsx';
+import { Field, PostButton, Select } from './components.tsx';
+import { FormCard, SettingsShell, formState, pagePath, type SettingsPageProps } from './appeal-settings.tsx';
 
 const TEAMS = pagePath('teams');
 const teamPath = (id: string) => `${TEAMS}/${id}`;
@@ -65,7 +65,7 @@ function Team({ p, team, staff }: { p: SettingsPageProps; team: TeamView; staff:
         </FormCard>
         {team.rules > 0
           ? <p class="muted">{t('appealSettings.teams.inUse')}</p>
-          : <PostButton csrf={p.csrf} action={`${teamPath(team.id)}/delete`} label={t('appealSettings.teams.delete')} danger />}
+          : <PostButton csrf={p.csrf} action={`${teamPath(team.id)}/delete`} label={t('appealSettings.teams.delete')} kind="danger" />}
       </details>
     </section>
   );

@@ -40,18 +40,6 @@ export function SettingsShell({ p, page, children }: { p: SettingsPageProps; pag
 }
 
 /** One button that posts: delete, move, on/off duty. Hidden fields carry what the button means. */
-export function PostButton({ csrf, action, label, fields = {}, danger, title }: {
-  csrf: string; action: string; label: string; fields?: Record<string, string>; danger?: boolean; title?: string;
-}) {
-  return (
-    <form method="post" action={action} class="inline">
-      <CsrfField csrf={csrf} />
-      {Object.entries(fields).map(([name, value]) => <input type="hidden" name={name} value={value} />)}
-      <button type="submit" class={danger ? 'danger' : 'link'} title={title}>{label}</button>
-    </form>
-  );
-}
-
 /** A card with its own form, its errors above the fields. */
 export function FormCard({ p, id, action, title, errors, submit, children }: {
   p: PageProps; id: string; action: string; title?: string; errors?: FormErrors; submit: string; children: ComponentChildren;

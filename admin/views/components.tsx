@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { AppError } from '../../core/shared/index.ts';
 import type { T } from '../i18n.ts';
+import { CsrfField } from './layout.tsx';
 
 /** Errors of a form: one list at the top, and each message again beside its field. */
 export type FormErrors = readonly AppError[];
@@ -79,4 +80,19 @@ export function SortHeader({ label, keyName, sort, dir, base, query }: {
   const params = new URLSearchParams({ ...Object.fromEntries(Object.entries(query).filter(([, v]) => v)), sort: keyName, dir: next } as Record<string, string>);
   const ariaSort = sort === keyName ? (dir === 'asc' ? 'ascending' : 'descending') : undefined;
   return <th aria-sort={ariaSort}><a href={`${base}?${params}`}>{label}{sort === keyName ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}</a></th>;
+}
+
+/** A form that is one button (take, close, delete, move up), with the fields it needs as hidden inputs. */
+export function PostButton({ csrf, action, label, fields = {}, kind = 'link', title }: {
+  csrf: string; action: string; label: string; fields?: Record<string, string>;
+  /** The button's class: 'link' (default), 'danger', 'secondary', or '' for a primary button. */
+  kind?: string; title?: string;
+}) {
+  return (
+    <form method="post" action={action} class="inline">
+      <CsrfField csrf={csrf} />
+      {Object.entries(fields).map(([name, value]) => <input type="hidden" name={name} value={value} />)}
+      <button type="submit" class={kind || undefined} title={title}>{label}</button>
+    </form>
+  );
 }

@@ -3,6 +3,7 @@ import type { AppealAuthor, AppealEventKind, AppealStatus, AppealType, SlaMode }
 import { clockMoments, type ClockColumns } from './appeal-clocks.calc.ts';
 import type { NotificationKind } from './routing.entity.ts';
 import type { WorkCalendar } from './work-calendar.calc.ts';
+import type { ClockSource } from './inbox-clock.calc.ts';
 
 /** An appeal as the workflow reads and changes it: its routing, its status and its clocks. */
 export type AppealState = ClockColumns & {
@@ -30,22 +31,27 @@ const COLUMNS = `id, org_id, number, type, category, status, urgent, person_id, 
   resolution_target_min, resolution_elapsed_s, resolved_at, resolution_met, escalated`;
 
 type Row = Record<string, unknown>;
-const date = (v: unknown): Date | null => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)));
+/** A timestamp as the driver returns it (a Date from pg, a string from PGlite's JSON), or null. */
+export const dateOf = (v: unknown): Date | null => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)));
 
 export function stateOf(r: Row): AppealState {
   return {
     id: String(r.id), orgId: String(r.org_id), number: Number(r.number), type: r.type as AppealType, category: (r.category as string | null) ?? null,
     status: r.status as AppealStatus, urgent: r.urgent === true, personId: (r.person_id as string | null) ?? null,
     identityId: (r.identity_id as string | null) ?? null, buildingId: (r.building_id as string | null) ?? null, teamId: (r.team_id as string | null) ?? null,
-    assigneeId: (r.assignee_id as string | null) ?? null, assignedAt: date(r.assigned_at), takenAt: date(r.taken_at), alertedAt: date(r.alerted_at),
-    closedAt: date(r.closed_at), createdAt: date(r.created_at)!,
-    slaMode: r.sla_mode as SlaMode, clockSince: date(r.clock_since),
+    assigneeId: (r.assignee_id as string | null) ?? null, assignedAt: dateOf(r.assigned_at), takenAt: dateOf(r.taken_at), alertedAt: dateOf(r.alerted_at),
+    closedAt: dateOf(r.closed_at), createdAt: dateOf(r.created_at)!,
+    slaMode: r.sla_mode as SlaMode, clockSince: dateOf(r.clock_since),
     responseTargetMin: r.response_target_min === null ? null : Number(r.response_target_min), responseElapsedS: Number(r.response_elapsed_s),
-    respondedAt: date(r.responded_at), responseMet: (r.response_met as boolean | null) ?? null,
+    respondedAt: dateOf(r.responded_at), responseMet: (r.response_met as boolean | null) ?? null,
     resolutionTargetMin: r.resolution_target_min === null ? null : Number(r.resolution_target_min), resolutionElapsedS: Number(r.resolution_elapsed_s),
-    resolvedAt: date(r.resolved_at), resolutionMet: (r.resolution_met as boolean | null) ?? null, escalated: Number(r.escalated),
+    resolvedAt: dateOf(r.resolved_at), resolutionMet: (r.resolution_met as boolean | null) ?? null, escalated: Number(r.escalated),
   };
 }
+
+/** An appeal row's clocks with the due instants stored beside them (what the inbox and the card show). */
+export const clockSourceOf = (r: Row): AppealState & ClockSource =>
+  ({ ...stateOf(r), responseDueAt: dateOf(r.response_due_at), resolutionDueAt: dateOf(r.resolution_due_at) });
 
 /** The appeal, locked until the transaction ends: changes of one appeal apply one at a time. */
 export async function lockAppeal(em: Em, orgId: string, appealId: string): Promise<AppealState | null> {

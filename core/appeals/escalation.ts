@@ -39,10 +39,10 @@ async function escalate(em: Em, appeal: AppealState, cal: WorkCalendar, now: Dat
   // A breach makes its own risk warning pointless: only the breach is told.
   const names = firing.filter((n) => !(n.endsWith('Risk') && firing.includes(n.replace('Risk', 'Breach') as EscalationName)));
   let a: AppealState = { ...appeal, escalated: firing.reduce((bits, n) => bits | ESCALATION[n], appeal.escalated) };
+  const above = names.length > 0 ? await escalationTargets(em, a.orgId, a.teamId) : [];
   for (const name of names) {
     const clock = name.startsWith('response') ? 'response' : 'resolution';
     const breach = name.endsWith('Breach');
-    const above = await escalationTargets(em, a.orgId, a.teamId);
     const users = breach ? [a.assigneeId, ...above] : a.assigneeId ? [a.assigneeId] : above;
     await addEvent(em, { orgId: a.orgId, appealId: a.id, kind: breach ? 'breached' : 'at_risk', data: { clock }, now });
     const told = await notifyStaff(em, { orgId: a.orgId, appealId: a.id, kind: breach ? 'breached' : 'at_risk', userIds: users, now });

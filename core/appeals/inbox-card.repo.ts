@@ -2,10 +2,10 @@ import type { Channel } from '../accounts/index.ts';
 import type { Em } from '../infra/database/database.ts';
 import { isUuid } from '../shared/index.ts';
 import type { AppealAuthor, AppealEventKind } from './appeals.entity.ts';
-import { stateOf } from './appeal-record.ts';
+import { clockSourceOf, dateOf } from './appeal-record.ts';
 import { loadWorkCalendar } from './appeal-settings.repo.ts';
 import { clockViews, type ClockView } from './inbox-clock.calc.ts';
-import { dateOf, type InboxRow } from './inbox.repo.ts';
+import type { InboxRow } from './inbox.repo.ts';
 import { staffOptions, type Named, type StaffOption } from './inbox-staff.repo.ts';
 
 export type CardAppeal = Omit<InboxRow, 'snippet' | 'clock'> & {
@@ -87,8 +87,8 @@ export async function appealCard(em: Em, orgId: string, appealId: string, now: D
 }
 
 function cardAppeal(r: Row, now: Date, cal: Awaited<ReturnType<typeof loadWorkCalendar>>): CardAppeal {
-  const s = stateOf(r);
-  const clocks = clockViews({ ...s, responseDueAt: dateOf(r.response_due_at), resolutionDueAt: dateOf(r.resolution_due_at) }, now, cal);
+  const s = clockSourceOf(r);
+  const clocks = clockViews(s, now, cal);
   return {
     id: s.id, number: s.number, type: s.type, category: s.category, status: s.status, urgent: s.urgent, text: String(r.text),
     address: (r.address as string | null) ?? null, accountNumber: (r.account_number as string | null) ?? null, accountId: (r.account_id as string | null) ?? null,

@@ -2,7 +2,7 @@ import type { Em } from '../infra/database/database.ts';
 import { isUuid } from '../shared/index.ts';
 import type { AppealType } from './appeals.entity.ts';
 import { ESCALATION } from './appeal-clocks.calc.ts';
-import { stateOf } from './appeal-record.ts';
+import { clockSourceOf } from './appeal-record.ts';
 import type { AppealHeading } from './appeals.service.ts';
 import { loadWorkCalendar } from './appeal-settings.repo.ts';
 import { clockViews, currentClock, type ClockView } from './inbox-clock.calc.ts';
@@ -135,11 +135,9 @@ export async function listAppeals(em: Em, orgId: string, q: InboxQuery, now: Dat
   return { rows: rows.map((r) => inboxRow(r, now, cal!)), total: Number(counted?.n ?? 0) };
 }
 
-export const dateOf = (v: unknown): Date | null => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)));
-
 function inboxRow(r: Row, now: Date, cal: WorkCalendar): InboxRow {
-  const s = stateOf(r);
-  const clocks = clockViews({ ...s, responseDueAt: dateOf(r.response_due_at), resolutionDueAt: dateOf(r.resolution_due_at) }, now, cal);
+  const s = clockSourceOf(r);
+  const clocks = clockViews(s, now, cal);
   const text = String(r.snippet ?? '');
   return {
     id: s.id, number: s.number, type: s.type, category: s.category, status: s.status, urgent: s.urgent,

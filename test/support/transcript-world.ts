@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import { billCode } from '../../core/accounts/index.ts';
-import { makeChatPending, makeConnections, type Connections } from '../../core/conversations/index.ts';
+import { makeConnections, type Connections } from '../../core/conversations/index.ts';
 import { makeFileSource } from '../../core/documents/index.ts';
 import type { Database } from '../../core/infra/database/database.ts';
 import { makeLogger, type Logger } from '../../core/infra/logger/logger.ts';
