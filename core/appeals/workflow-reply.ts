@@ -111,7 +111,7 @@ export async function residentWrites(
   else if (a.status === 'answered' || a.status === 'closed') a = reopened(a, who.now, c.cal);
   await saveAppeal(em, a, c.cal, who.now);
   await addMessage(em, { orgId: who.orgId, appealId, author: 'resident', staffUserId: null, text: words, attachments, now: who.now });
-  await addEvent(em, { orgId: who.orgId, appealId, kind: c.appeal.status === a.status ? 'resident_message' : c.appeal.status === 'waiting' ? 'resident_message' : 'reopened', data: { from: c.appeal.status }, now: who.now });
+  await addEvent(em, { orgId: who.orgId, appealId, kind: c.appeal.status === 'answered' || c.appeal.status === 'closed' ? 'reopened' : 'resident_message', data: { from: c.appeal.status }, now: who.now });
   return ok(a);
 }
 
