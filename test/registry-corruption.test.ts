@@ -98,4 +98,19 @@ describe('R1: corrupted registries', () => {
       }
     }), { numRuns: RUNS });
   }, 600_000);
+
+  // Found by the property above (seed 1336523375): a NUL inside a DBF text cell went on to COPY, which failed.
+  it('refuses a row whose cell holds a NUL byte, naming its line and column, and applies nothing', async () => {
+    const dbf = originals.findIndex((o) => o.name === 'accruals.cp866.dbf');
+    const file = path.join(dir, 'nul-in-cell.dbf');
+    await writeFile(file, corrupt(originals[dbf]!.bytes, { kind: 'special', at: 0.16257234726688102, size: 1, byte: 5 }));
+    const before = await counts();
+    const report = await registries.importPath(orgId, file, 'nul-in-cell.dbf', { source: 'cli', actor: { userId: null, label: 'r1' }, period: '2026-03' });
+    expect(report.status).toBe('rejected');
+    const nul = report.status === 'rejected' ? report.errors.find((e) => e.code === 'REGISTRIES.CELL_NUL') : undefined;
+    expect(nul).toMatchObject({ code: 'REGISTRIES.CELL_NUL' });
+    expect(nul!.line).toBeGreaterThan(0);
+    expect(nul!.message).toMatch(/^Строка \d+, столбец \S+/);
+    expect(await counts()).toEqual(before);
+  });
 });

@@ -6,6 +6,8 @@ import { rowValidator, type RowProblem } from './row-validate.ts';
 import { StagingWriter } from './staging.ts';
 import { TotalsCheck } from './totals.ts';
 
+const withoutNul = (cell: string): string => cell.replaceAll('\u0000', '');
+
 /** A registry of more rows than this is split by the customer (5 million ≈ a city's accounts × services). */
 export const MAX_ROWS = 5_000_000;
 const REJECTED_BATCH = 500;
@@ -46,6 +48,13 @@ export class RowSink {
       return null;
     }
     if (++this.rows > MAX_ROWS) return { kind: 'fatal', error: rowError('REGISTRIES.TOO_MANY_ROWS', null, null, null, { limit: MAX_ROWS }) };
+    // A NUL byte is no text any reader may pass on: PostgreSQL's text and jsonb cannot hold it (COPY would fail the
+    // whole file). Past the sample the encoding check reads, only a damaged file has one: the row is refused by name.
+    const nul = raw.cells.findIndex((cell) => cell.includes('\u0000'));
+    if (nul >= 0) {
+      const cells = raw.cells.map(withoutNul);
+      return this.reject({ ...raw, cells }, [{ code: 'REGISTRIES.CELL_NUL', column: nul, value: cells[nul]! }]);
+    }
     const outcome = this.validate(raw.line, raw.cells);
     if (!outcome.ok) return this.reject(raw, outcome.problems);
     this.validRows += 1;
